@@ -1,0 +1,51 @@
+package io.gatelens.cli;
+
+import io.gatelens.flow.FlowTable;
+import io.gatelens.pipeline.CapturePass;
+import io.gatelens.pipeline.CaptureSummary;
+import picocli.CommandLine;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** What every command that reads one capture file shares: the FILE, the pass, the damage line. */
+abstract class CaptureCommand {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "A pcap or pcapng file, as tcpdump, dumpcap or Wireshark write it (gzip allowed).")
+    Path file;
+
+    /** Reads the whole file once. */
+    CaptureSummary scan(FlowTable flows) throws IOException {
+        return new CapturePass(flows).run(file);
+    }
+
+    PrintWriter out() { return spec.commandLine().getOut(); }
+
+    /**
+     * Says on stderr what limited the result and returns the exit code for it: damage to the
+     * file, or a cap that was hit.
+     */
+    int finish(CaptureSummary summary, FlowTable flows) {
+        PrintWriter err = spec.commandLine().getErr();
+        out().flush();
+        int code = ExitCodes.OK;
+        if (flows.limitHit()) {
+            err.println("gatelens: " + file + ": connection table full at frame " + flows.limitHitAtFrame()
+                    + " (" + flows.maxConnections() + " connections); " + flows.untrackedFrames()
+                    + " later frames of new connections were not counted");
+        }
+        if (summary.damage() != null) {
+            err.println("gatelens: " + summary.damage().getMessage() + " (results cover the "
+                    + summary.frames() + " frames before it)");
+            code = ExitCodes.INPUT_DAMAGED;
+        }
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,86 @@
+package io.gatelens.cli;
+
+import io.gatelens.capture.CaptureFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Properties;
+
+@Command(name = "gatelens",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Reads the packets between a reverse proxy and its upstreams and says what happened.",
+        subcommands = {InfoCommand.class, ConversationsCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:read to the end, nothing wrong found",
+                "1:problems found in the traffic",
+                "2:bad usage, or the input could not be read",
+                "3:input damaged part-way; results cover the frames before the damage",
+                "70:internal error in gatelens"})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests call this with their own writers. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handleError);
+        return cl;
+    }
+
+    /** Errors that stop a command become one line on stderr and an exit code, never a stack trace. */
+    private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof CaptureFormatException) {
+            err.println("gatelens: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE_OR_UNREADABLE;
+        }
+        if (e instanceof NoSuchFileException n) {
+            err.println("gatelens: " + n.getFile() + ": no such file");
+            err.flush();
+            return ExitCodes.USAGE_OR_UNREADABLE;
+        }
+        if (e instanceof AccessDeniedException a) {
+            err.println("gatelens: " + a.getFile() + ": permission denied");
+            err.flush();
+            return ExitCodes.USAGE_OR_UNREADABLE;
+        }
+        if (e instanceof IOException) {
+            err.println("gatelens: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE_OR_UNREADABLE;
+        }
+        err.println("gatelens: internal error: " + e);
+        err.println("Please report it with the capture if you can share it; run with GATELENS_DEBUG=1 for details.");
+        if (System.getenv("GATELENS_DEBUG") != null) e.printStackTrace(err);
+        err.flush();
+        return ExitCodes.INTERNAL_ERROR;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"gatelens " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.gatelens.flow;
+
+/**
+ * One TCP connection and what was counted on it. Ids are 0-based in order of first frame, with a
+ * new id for a new SYN on a 4-tuple whose connection has ended, as Wireshark's tcp.stream.
+ */
+public final class Connection {
+    private final long id;
+    private final Endpoint client;
+    private final Endpoint server;
+    /** How the roles were decided: from a SYN, or guessed from the ports. */
+    private final boolean rolesFromSyn;
+
+    long frames;
+    long clientFrames;
+    long serverFrames;
+    long clientPayloadBytes;
+    long serverPayloadBytes;
+    long firstNanos;
+    long lastNanos;
+    long firstFrame;
+    long lastFrame;
+    long clientIsn = -1;
+    int synCount;
+    boolean synAckSeen;
+    boolean serverSpoke;
+    boolean clientFin;
+    boolean serverFin;
+    boolean clientRst;
+    boolean serverRst;
+    /** Which came first, when both sides reset (rare, but the first is the one that matters). */
+    boolean serverResetFirst;
+
+    Connection(long id, Endpoint client, Endpoint server, boolean rolesFromSyn) {
+        this.id = id;
+        this.client = client;
+        this.server = server;
+        this.rolesFromSyn = rolesFromSyn;
+    }
+
+    public long id() { return id; }
+    public Endpoint client() { return client; }
+    public Endpoint server() { return server; }
+    public boolean rolesFromSyn() { return rolesFromSyn; }
+    public long frames() { return frames; }
+    public long clientFrames() { return clientFrames; }
+    public long serverFrames() { return serverFrames; }
+    /** TCP payload bytes the client sent, as on the wire (tcp.len), retransmissions included. */
+    public long clientPayloadBytes() { return clientPayloadBytes; }
+    public long serverPayloadBytes() { return serverPayloadBytes; }
+    public long firstNanos() { return firstNanos; }
+    public long lastNanos() { return lastNanos; }
+    public long firstFrame() { return firstFrame; }
+    public long lastFrame() { return lastFrame; }
+    public long durationNanos() { return lastNanos - firstNanos; }
+    public int synCount() { return synCount; }
+
+    boolean ended() {
+        return clientRst || serverRst || (clientFin && serverFin);
+    }
+
+    public ConnectionEnd end() {
+        if (clientRst || serverRst) {
+            boolean server = serverRst && (!clientRst || serverResetFirst);
+            if (server && synCount > 0 && !synAckSeen && serverPayloadBytes == 0) return ConnectionEnd.REFUSED;
+            return server ? ConnectionEnd.RESET_BY_SERVER : ConnectionEnd.RESET_BY_CLIENT;
+        }
+        if (clientFin && serverFin) return ConnectionEnd.CLOSED;
+        if (synCount > 0 && !serverSpoke) return ConnectionEnd.SYN_UNANSWERED;
+        if (clientFin) return ConnectionEnd.HALF_CLOSED_BY_CLIENT;
+        if (serverFin) return ConnectionEnd.HALF_CLOSED_BY_SERVER;
+        return ConnectionEnd.OPEN;
+    }
+}

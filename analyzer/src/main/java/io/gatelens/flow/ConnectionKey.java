@@ -1,0 +1,65 @@
+package io.gatelens.flow;
+
+import io.gatelens.capture.decode.DecodedPacket;
+
+/**
+ * The unordered 4-tuple of a TCP connection. One mutable instance probes the table for every
+ * packet (no allocation); {@link #copy()} makes the stored key when a connection is new.
+ * Endpoints are kept in a canonical order so both directions find the same entry.
+ */
+final class ConnectionKey {
+    private long loHi, loLo, hiHi, hiLo;
+    private int loPort, hiPort;
+    private int version;
+    private int hash;
+
+    /** Sets this key from a packet; returns true when the packet's source is the "lo" side. */
+    boolean set(DecodedPacket p) {
+        version = p.ipVersion();
+        int n = p.addressLength();
+        long sHi = n == 16 ? word(p.srcAddr(), 0, 8) : 0, sLo = n == 16 ? word(p.srcAddr(), 8, 8) : word(p.srcAddr(), 0, 4);
+        long dHi = n == 16 ? word(p.dstAddr(), 0, 8) : 0, dLo = n == 16 ? word(p.dstAddr(), 8, 8) : word(p.dstAddr(), 0, 4);
+        int c = Long.compareUnsigned(sHi, dHi);
+        if (c == 0) c = Long.compareUnsigned(sLo, dLo);
+        if (c == 0) c = Integer.compare(p.srcPort(), p.dstPort());
+        boolean srcIsLo = c <= 0;
+        if (srcIsLo) {
+            loHi = sHi; loLo = sLo; loPort = p.srcPort();
+            hiHi = dHi; hiLo = dLo; hiPort = p.dstPort();
+        } else {
+            loHi = dHi; loLo = dLo; loPort = p.dstPort();
+            hiHi = sHi; hiLo = sLo; hiPort = p.srcPort();
+        }
+        long h = version;
+        h = h * 0x9E3779B97F4A7C15L + loHi;
+        h = h * 0x9E3779B97F4A7C15L + loLo;
+        h = h * 0x9E3779B97F4A7C15L + hiHi;
+        h = h * 0x9E3779B97F4A7C15L + hiLo;
+        h = h * 0x9E3779B97F4A7C15L + ((long) loPort << 16 | hiPort);
+        hash = (int) (h ^ (h >>> 32));
+        return srcIsLo;
+    }
+
+    private static long word(byte[] b, int from, int len) {
+        long v = 0;
+        for (int i = from; i < from + len; i++) v = (v << 8) | (b[i] & 0xff);
+        return v;
+    }
+
+    ConnectionKey copy() {
+        ConnectionKey k = new ConnectionKey();
+        k.loHi = loHi; k.loLo = loLo; k.hiHi = hiHi; k.hiLo = hiLo;
+        k.loPort = loPort; k.hiPort = hiPort; k.version = version; k.hash = hash;
+        return k;
+    }
+
+    @Override
+    public int hashCode() { return hash; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnectionKey k && k.hash == hash && k.version == version
+                && k.loHi == loHi && k.loLo == loLo && k.hiHi == hiHi && k.hiLo == hiLo
+                && k.loPort == loPort && k.hiPort == hiPort;
+    }
+}

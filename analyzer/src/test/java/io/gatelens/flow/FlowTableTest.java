@@ -1,0 +1,127 @@
+package io.gatelens.flow;
+
+import io.gatelens.capture.Frame;
+import io.gatelens.capture.decode.DecodedPacket;
+import io.gatelens.capture.decode.PacketDecoder;
+import io.gatelens.testing.TcpFrames;
+import org.junit.jupiter.api.Test;
+
+import static io.gatelens.testing.TcpFrames.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+class FlowTableTest {
+    private final TcpFrames frames = new TcpFrames();
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final DecodedPacket packet = new DecodedPacket();
+    private FlowTable table = new FlowTable();
+
+    private Connection send(long ms, String src, int sp, String dst, int dp, int flags, long seq, long ack, int len) {
+        Frame f = frames.segment(ms * 1_000_000L, src, sp, dst, dp, flags, seq, ack, len);
+        assertTrue(decoder.decode(f, packet), "test frame must decode as TCP");
+        return table.observe(f, packet);
+    }
+
+    private void handshake(long ms, int clientPort, long isn) {
+        send(ms, "10.0.0.1", clientPort, "10.0.0.2", 80, SYN, isn, 0, 0);
+        send(ms + 1, "10.0.0.2", 80, "10.0.0.1", clientPort, SYN | ACK, 5000, isn + 1, 0);
+        send(ms + 2, "10.0.0.1", clientPort, "10.0.0.2", 80, ACK, isn + 1, 5001, 0);
+    }
+
+    @Test
+    void synSenderIsClientAndBytesAreCountedPerDirection() {
+        handshake(0, 40000, 100);
+        send(3, "10.0.0.1", 40000, "10.0.0.2", 80, PSH | ACK, 101, 5001, 120);
+        send(4, "10.0.0.2", 80, "10.0.0.1", 40000, PSH | ACK, 5001, 221, 900);
+        send(5, "10.0.0.2", 80, "10.0.0.1", 40000, FIN | ACK, 5901, 221, 0);
+        Connection c = send(6, "10.0.0.1", 40000, "10.0.0.2", 80, FIN | ACK, 221, 5902, 0);
+
+        assertEquals(1, table.connections().size());
+        assertEquals("10.0.0.1:40000", c.client().toString());
+        assertEquals("10.0.0.2:80", c.server().toString());
+        assertTrue(c.rolesFromSyn());
+        assertEquals(6, c.frames());
+        assertEquals(120, c.clientPayloadBytes());
+        assertEquals(900, c.serverPayloadBytes());
+        assertEquals(6_000_000L, c.durationNanos());
+        assertEquals(1, c.firstFrame());
+        assertEquals(6, c.lastFrame());
+        assertEquals(ConnectionEnd.CLOSED, c.end());
+    }
+
+    @Test
+    void synAckFirstStillMakesItsReceiverTheClient() {
+        Connection c = send(0, "10.0.0.2", 80, "10.0.0.1", 40000, SYN | ACK, 5000, 101, 0);
+        assertEquals("10.0.0.1:40000", c.client().toString());
+        assertTrue(c.rolesFromSyn());
+    }
+
+    @Test
+    void withoutSynTheLowerPortIsTheServer() {
+        Connection c = send(0, "10.0.0.2", 8080, "10.0.0.1", 51000, ACK, 1, 1, 10);
+        assertEquals("10.0.0.1:51000", c.client().toString());
+        assertEquals("10.0.0.2:8080", c.server().toString());
+        assertFalse(c.rolesFromSyn());
+        assertEquals(ConnectionEnd.OPEN, c.end());
+        assertEquals(10, c.serverPayloadBytes());
+    }
+
+    @Test
+    void newSynAfterTheOldConnectionEndedIsANewConnection() {
+        handshake(0, 40000, 100);
+        send(3, "10.0.0.2", 80, "10.0.0.1", 40000, RST, 5001, 0, 0);
+        send(4, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 101, 5001, 0); // late segment: same connection
+        handshake(10, 40000, 777);
+        assertEquals(2, table.connections().size());
+        Connection first = table.connections().get(0), second = table.connections().get(1);
+        assertEquals(0, first.id());
+        assertEquals(1, second.id());
+        assertEquals(5, first.frames());
+        assertEquals(3, second.frames());
+        assertEquals(ConnectionEnd.RESET_BY_SERVER, first.end());
+        assertEquals(ConnectionEnd.OPEN, second.end());
+    }
+
+    @Test
+    void retransmittedSynIsTheSameConnectionButAnotherIsnIsNew() {
+        send(0, "10.0.0.1", 40000, "10.0.0.2", 80, SYN, 100, 0, 0);
+        send(1000, "10.0.0.1", 40000, "10.0.0.2", 80, SYN, 100, 0, 0);
+        assertEquals(1, table.connections().size());
+        assertEquals(2, table.connections().get(0).synCount());
+        assertEquals(ConnectionEnd.SYN_UNANSWERED, table.connections().get(0).end());
+        send(3000, "10.0.0.1", 40000, "10.0.0.2", 80, SYN, 999, 0, 0);
+        assertEquals(2, table.connections().size());
+    }
+
+    @Test
+    void synAnsweredByRstIsRefused() {
+        send(0, "10.0.0.1", 40000, "10.0.0.2", 81, SYN, 100, 0, 0);
+        Connection c = send(1, "10.0.0.2", 81, "10.0.0.1", 40000, RST | ACK, 0, 101, 0);
+        assertEquals(ConnectionEnd.REFUSED, c.end());
+    }
+
+    @Test
+    void resetAfterDataNamesTheSide() {
+        handshake(0, 40000, 100);
+        Connection c = send(3, "10.0.0.1", 40000, "10.0.0.2", 80, RST | ACK, 101, 5001, 0);
+        assertEquals(ConnectionEnd.RESET_BY_CLIENT, c.end());
+        handshake(10, 40001, 100);
+        c = send(13, "10.0.0.2", 80, "10.0.0.1", 40001, FIN | ACK, 5001, 101, 0);
+        assertEquals(ConnectionEnd.HALF_CLOSED_BY_SERVER, c.end());
+    }
+
+    @Test
+    void tableCapIsReportedAndStopsGrowth() {
+        table = new FlowTable(2);
+        handshake(0, 40000, 1);
+        handshake(10, 40001, 1);
+        assertFalse(table.limitHit());
+        assertNull(send(20, "10.0.0.1", 40002, "10.0.0.2", 80, SYN, 1, 0, 0));
+        assertNull(send(21, "10.0.0.1", 40002, "10.0.0.2", 80, SYN, 1, 0, 0));
+        assertTrue(table.limitHit());
+        assertEquals(7, table.limitHitAtFrame());
+        assertEquals(2, table.untrackedFrames());
+        assertEquals(2, table.connections().size());
+        // Known connections are still counted after the cap.
+        assertNotNull(send(22, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 2, 5001, 5));
+    }
+}
