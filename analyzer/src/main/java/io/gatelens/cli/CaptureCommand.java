@@ -4,6 +4,7 @@ import io.gatelens.flow.FlowTable;
 import io.gatelens.pipeline.CapturePass;
 import io.gatelens.pipeline.CaptureSummary;
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,6 +20,18 @@ abstract class CaptureCommand {
     @Parameters(index = "0", paramLabel = "FILE",
             description = "A pcap or pcapng file, as tcpdump, dumpcap or Wireshark write it (gzip allowed).")
     Path file;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + FlowTable.DEFAULT_MAX_LIVE,
+            description = "Most connections held at once; past it the least recently active is released "
+                    + "early (and reported). Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    FlowTable newFlowTable(java.util.function.Consumer<io.gatelens.flow.Connection> done) {
+        if (maxConnections < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections must be at least 1");
+        }
+        return new FlowTable(maxConnections, done);
+    }
 
     /** Reads the whole file once. */
     CaptureSummary scan(FlowTable flows) throws IOException {
@@ -37,8 +50,8 @@ abstract class CaptureCommand {
         int code = ExitCodes.OK;
         if (flows.limitHit()) {
             err.println("gatelens: " + file + ": connection table full at frame " + flows.limitHitAtFrame()
-                    + " (" + flows.maxConnections() + " connections); " + flows.untrackedFrames()
-                    + " later frames of new connections were not counted");
+                    + " (--max-connections " + flows.maxLive() + "); " + flows.releasedEarly()
+                    + " idle connections were released early, so a later frame of one counts as a new connection");
         }
         if (summary.damage() != null) {
             err.println("gatelens: " + summary.damage().getMessage() + " (results cover the "

@@ -1,6 +1,7 @@
 package io.gatelens.cli;
 
 import io.gatelens.flow.FlowTable;
+import io.gatelens.flow.InIdOrder;
 import io.gatelens.pipeline.CaptureSummary;
 import io.gatelens.report.ConversationsReport;
 import picocli.CommandLine.Command;
@@ -18,11 +19,18 @@ final class ConversationsCommand extends CaptureCommand implements Callable<Inte
 
     @Override
     public Integer call() throws Exception {
-        FlowTable flows = new FlowTable();
-        CaptureSummary summary = scan(flows);
-        ConversationsReport report = new ConversationsReport(flows.connections());
-        if (format.json()) report.writeJson(out());
-        else report.writeText(out());
+        CaptureSummary summary;
+        InIdOrder ordered;
+        FlowTable flows;
+        try (ConversationsReport report = format.json() ? ConversationsReport.json(out()) : ConversationsReport.text(out())) {
+            ordered = new InIdOrder(report);
+            flows = newFlowTable(ordered);
+            summary = scan(flows);
+        }
+        if (ordered.outOfOrder() > 0) {
+            spec.commandLine().getErr().println("gatelens: " + file + ": " + ordered.outOfOrder()
+                    + " rows written before a lower id: too many connections waited behind one still open");
+        }
         return finish(summary, flows);
     }
 }

@@ -17,9 +17,9 @@ final class InfoCommand extends CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlowTable flows = new FlowTable();
+        FlowTable flows = newFlowTable(c -> { });
         CaptureSummary summary = scan(flows);
-        InfoReport report = new InfoReport(summary, flows.connections().size());
+        InfoReport report = new InfoReport(summary, flows.connectionCount());
         if (format.json()) report.writeJson(out());
         else report.writeText(out());
         return finish(summary, flows);

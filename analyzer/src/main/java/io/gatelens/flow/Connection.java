@@ -11,6 +11,9 @@ public final class Connection {
     /** How the roles were decided: from a SYN, or guessed from the ports. */
     private final boolean rolesFromSyn;
 
+    ConnectionKey key;
+    boolean released;
+
     long frames;
     long clientFrames;
     long serverFrames;

@@ -3,54 +3,105 @@ package io.gatelens.flow;
 import io.gatelens.capture.Frame;
 import io.gatelens.capture.decode.DecodedPacket;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Assigns each TCP segment to its connection. The table is capped: past {@code maxConnections}
- * new connections are not tracked, their frames are counted as untracked, and
- * {@link #limitHit()} says so.
+ * Assigns each TCP segment to its connection and hands each connection on when it is done, so
+ * memory holds only the connections still live, however long the capture.
+ *
+ * <p>A connection is done when it has ended (FIN both ways, or RST) and seen no frame for
+ * {@link #ENDED_LINGER_NANOS} of capture time, or at {@link #finish()}. The live table is capped:
+ * past {@code maxLive} the least recently active connection is released early; that is counted and
+ * reported, since a later frame of it starts a new connection with guessed roles.
  */
 public final class FlowTable {
-    public static final int DEFAULT_MAX_CONNECTIONS = 1_000_000;
+    public static final int DEFAULT_MAX_LIVE = 200_000;
+    /** Late ACKs and retransmitted FINs still belong to the old connection for a while (Linux TIME_WAIT is 60 s). */
+    static final long ENDED_LINGER_NANOS = 120_000_000_000L;
 
-    private final int maxConnections;
-    private final Map<ConnectionKey, Connection> current = new HashMap<>();
-    private final List<Connection> all = new ArrayList<>();
+    private final int maxLive;
+    private final Consumer<Connection> done;
+    // Access order: the eldest entry is the least recently active connection.
+    private final LinkedHashMap<ConnectionKey, Connection> live = new LinkedHashMap<>(1024, 0.75f, true);
+    private final ArrayDeque<Connection> ended = new ArrayDeque<>();
     private final ConnectionKey probe = new ConnectionKey();
-    private long untrackedFrames;
+    private long nextId;
+    private long releasedEarly;
     private long limitHitAtFrame;
 
-    public FlowTable() {
-        this(DEFAULT_MAX_CONNECTIONS);
+    public FlowTable(Consumer<Connection> done) {
+        this(DEFAULT_MAX_LIVE, done);
     }
 
-    public FlowTable(int maxConnections) {
-        this.maxConnections = maxConnections;
+    public FlowTable(int maxLive, Consumer<Connection> done) {
+        if (maxLive < 1) throw new IllegalArgumentException("maxLive must be at least 1");
+        this.maxLive = maxLive;
+        this.done = done;
     }
 
-    /** Counts the segment on its connection and returns it, or null when the table is full. */
+    /** Counts the segment on its connection and returns that connection. */
     public Connection observe(Frame frame, DecodedPacket p) {
+        long now = frame.epochNanos();
+        releaseLingering(now);
         boolean srcIsLo = probe.set(p);
-        Connection c = current.get(probe);
-        boolean newSyn = p.syn() && !p.ackFlag();
-        if (c != null && newSyn && startsNewConnection(c, p)) {
+        Connection c = live.get(probe);
+        if (c != null && p.syn() && !p.ackFlag() && startsNewConnection(c, p)) {
+            release(c);
             c = null;
         }
         if (c == null) {
-            if (all.size() >= maxConnections) {
-                untrackedFrames++;
+            if (live.size() >= maxLive) {
+                Connection eldest = live.values().iterator().next();
                 if (limitHitAtFrame == 0) limitHitAtFrame = frame.number();
-                return null;
+                releasedEarly++;
+                release(eldest);
             }
-            c = open(frame, p);
-            current.put(probe.copy(), c);
-            all.add(c);
+            c = open(p);
+            c.key = probe.copy();
+            live.put(c.key, c);
         }
+        boolean wasEnded = c.ended();
         count(c, frame, p);
+        if (!wasEnded && c.ended()) ended.addLast(c);
         return c;
+    }
+
+    /** Releases every connection still held, in id order: call once at the end of the capture. */
+    public void finish() {
+        List<Connection> rest = new ArrayList<>(live.values());
+        rest.sort(Comparator.comparingLong(Connection::id));
+        live.clear();
+        ended.clear();
+        for (Connection c : rest) {
+            c.released = true;
+            done.accept(c);
+        }
+    }
+
+    private void releaseLingering(long now) {
+        while (!ended.isEmpty()) {
+            Connection c = ended.peekFirst();
+            if (c.released) {
+                ended.pollFirst();
+            } else if (now - c.lastNanos > ENDED_LINGER_NANOS) {
+                ended.pollFirst();
+                release(c);
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void release(Connection c) {
+        if (c.released) return;
+        c.released = true;
+        live.remove(c.key);
+        done.accept(c);
     }
 
     /**
@@ -62,10 +113,10 @@ public final class FlowTable {
         return c.clientIsn >= 0 && p.seq() != c.clientIsn && isFromClient(c, p);
     }
 
-    private Connection open(Frame frame, DecodedPacket p) {
+    private Connection open(DecodedPacket p) {
         Endpoint src = new Endpoint(p.srcAddr(), p.addressLength(), p.srcPort());
         Endpoint dst = new Endpoint(p.dstAddr(), p.addressLength(), p.dstPort());
-        long id = all.size();
+        long id = nextId++;
         if (p.syn()) {
             // SYN alone comes from the client; SYN-ACK from the server.
             return p.ackFlag() ? new Connection(id, dst, src, true) : new Connection(id, src, dst, true);
@@ -118,16 +169,18 @@ public final class FlowTable {
         }
     }
 
-    /** Every connection seen, in id order. */
-    public List<Connection> connections() {
-        return all;
-    }
+    /** Connections seen so far (the next id). */
+    public long connectionCount() { return nextId; }
 
-    public long untrackedFrames() { return untrackedFrames; }
+    /** Connections held now. */
+    public int liveCount() { return live.size(); }
+
+    public int maxLive() { return maxLive; }
+
+    /** Connections released before they were done because the table was full. */
+    public long releasedEarly() { return releasedEarly; }
 
     public boolean limitHit() { return limitHitAtFrame > 0; }
 
     public long limitHitAtFrame() { return limitHitAtFrame; }
-
-    public int maxConnections() { return maxConnections; }
 }

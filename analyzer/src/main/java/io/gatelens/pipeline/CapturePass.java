@@ -45,6 +45,7 @@ public final class CapturePass {
             } catch (CaptureFormatException e) {
                 damage = e;
             }
+            flows.finish();
             summary.finish(source.format(), source.interfaces(), size, damage);
         }
         return summary;

@@ -5,34 +5,62 @@ import io.gatelens.flow.Connection;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
+import java.io.UncheckedIOException;
+import java.util.function.Consumer;
 
-/** One row per TCP connection, as a table or JSON Lines. */
-public final class ConversationsReport {
-    private final List<Connection> connections;
-
-    public ConversationsReport(List<Connection> connections) {
-        this.connections = connections;
+/**
+ * Writes one row per TCP connection as each is handed over, as a table or JSON Lines, so no list
+ * of connections is kept.
+ */
+public abstract class ConversationsReport implements Consumer<Connection>, AutoCloseable {
+    public static ConversationsReport text(PrintWriter out) {
+        return new Text(out);
     }
 
-    public void writeText(PrintWriter out) {
-        int cw = "client".length(), sw = "server".length();
-        for (Connection c : connections) {
-            cw = Math.max(cw, c.client().toString().length());
-            sw = Math.max(sw, c.server().toString().length());
+    public static ConversationsReport json(PrintWriter out) {
+        return new JsonLines(out);
+    }
+
+    @Override
+    public abstract void close();
+
+    private static final class Text extends ConversationsReport {
+        // Wide enough for any IPv4 endpoint; IPv6 rows stretch their column rather than cut it.
+        private static final String FORMAT = "%5s  %-21s  %-21s  %7s  %12s  %12s  %-30s  %12s  %s%n";
+        private final PrintWriter out;
+
+        Text(PrintWriter out) {
+            this.out = out;
+            out.printf(FORMAT, "id", "client", "server", "frames", "bytes c>s", "bytes s>c", "start",
+                    "duration_s", "end");
         }
-        String fmt = "%5s  %-" + cw + "s  %-" + sw + "s  %7s  %12s  %12s  %-30s  %12s  %s%n";
-        out.printf(fmt, "id", "client", "server", "frames", "bytes c>s", "bytes s>c", "start", "duration_s", "end");
-        for (Connection c : connections) {
-            out.printf(fmt, c.id(), c.client(), c.server(), c.frames(), c.clientPayloadBytes(),
+
+        @Override
+        public void accept(Connection c) {
+            out.printf(FORMAT, c.id(), c.client(), c.server(), c.frames(), c.clientPayloadBytes(),
                     c.serverPayloadBytes(), Times.iso(c.firstNanos()), Times.secondsText(c.durationNanos()),
                     c.end().id() + (c.rolesFromSyn() ? "" : " (roles guessed: no SYN)"));
         }
+
+        @Override
+        public void close() {
+            out.flush();
+        }
     }
 
-    public void writeJson(PrintWriter out) throws IOException {
-        try (JsonGenerator g = Json.lines(out)) {
-            for (Connection c : connections) {
+    private static final class JsonLines extends ConversationsReport {
+        private final PrintWriter out;
+        private final JsonGenerator g;
+        private boolean any;
+
+        JsonLines(PrintWriter out) {
+            this.out = out;
+            this.g = Json.lines(out);
+        }
+
+        @Override
+        public void accept(Connection c) {
+            try {
                 g.writeStartObject();
                 g.writeNumberField("connection", c.id());
                 g.writeStringField("client", c.client().toString());
@@ -50,8 +78,21 @@ public final class ConversationsReport {
                 g.writeNumberField("syn_count", c.synCount());
                 g.writeStringField("end", c.end().id());
                 g.writeEndObject();
+                any = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
-        if (!connections.isEmpty()) out.println();
+
+        @Override
+        public void close() {
+            try {
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (any) out.println();
+            out.flush();
+        }
     }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 /** Renders a {@link CaptureSummary} as capinfos-like text or one JSON object. */
 public final class InfoReport {
     private final CaptureSummary s;
-    private final int connections;
+    private final long connections;
 
-    public InfoReport(CaptureSummary summary, int connections) {
+    public InfoReport(CaptureSummary summary, long connections) {
         this.s = summary;
         this.connections = connections;
     }

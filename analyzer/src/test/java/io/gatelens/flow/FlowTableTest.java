@@ -6,6 +6,9 @@ import io.gatelens.capture.decode.PacketDecoder;
 import io.gatelens.testing.TcpFrames;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static io.gatelens.testing.TcpFrames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -13,7 +16,15 @@ class FlowTableTest {
     private final TcpFrames frames = new TcpFrames();
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
-    private FlowTable table = new FlowTable();
+    private final List<Connection> done = new ArrayList<>();
+    private FlowTable table = new FlowTable(done::add);
+
+    /** Every connection, in id order, once the capture is over. */
+    private List<Connection> all() {
+        table.finish();
+        done.sort(java.util.Comparator.comparingLong(Connection::id));
+        return done;
+    }
 
     private Connection send(long ms, String src, int sp, String dst, int dp, int flags, long seq, long ack, int len) {
         Frame f = frames.segment(ms * 1_000_000L, src, sp, dst, dp, flags, seq, ack, len);
@@ -35,7 +46,7 @@ class FlowTableTest {
         send(5, "10.0.0.2", 80, "10.0.0.1", 40000, FIN | ACK, 5901, 221, 0);
         Connection c = send(6, "10.0.0.1", 40000, "10.0.0.2", 80, FIN | ACK, 221, 5902, 0);
 
-        assertEquals(1, table.connections().size());
+        assertEquals(1, all().size());
         assertEquals("10.0.0.1:40000", c.client().toString());
         assertEquals("10.0.0.2:80", c.server().toString());
         assertTrue(c.rolesFromSyn());
@@ -71,8 +82,10 @@ class FlowTableTest {
         send(3, "10.0.0.2", 80, "10.0.0.1", 40000, RST, 5001, 0, 0);
         send(4, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 101, 5001, 0); // late segment: same connection
         handshake(10, 40000, 777);
-        assertEquals(2, table.connections().size());
-        Connection first = table.connections().get(0), second = table.connections().get(1);
+        assertEquals(1, done.size(), "the ended connection is released when the new SYN replaces it");
+        List<Connection> all = all();
+        assertEquals(2, all.size());
+        Connection first = all.get(0), second = all.get(1);
         assertEquals(0, first.id());
         assertEquals(1, second.id());
         assertEquals(5, first.frames());
@@ -84,12 +97,12 @@ class FlowTableTest {
     @Test
     void retransmittedSynIsTheSameConnectionButAnotherIsnIsNew() {
         send(0, "10.0.0.1", 40000, "10.0.0.2", 80, SYN, 100, 0, 0);
-        send(1000, "10.0.0.1", 40000, "10.0.0.2", 80, SYN, 100, 0, 0);
-        assertEquals(1, table.connections().size());
-        assertEquals(2, table.connections().get(0).synCount());
-        assertEquals(ConnectionEnd.SYN_UNANSWERED, table.connections().get(0).end());
+        Connection c = send(1000, "10.0.0.1", 40000, "10.0.0.2", 80, SYN, 100, 0, 0);
+        assertEquals(1, table.connectionCount());
+        assertEquals(2, c.synCount());
+        assertEquals(ConnectionEnd.SYN_UNANSWERED, c.end());
         send(3000, "10.0.0.1", 40000, "10.0.0.2", 80, SYN, 999, 0, 0);
-        assertEquals(2, table.connections().size());
+        assertEquals(2, all().size());
     }
 
     @Test
@@ -110,18 +123,34 @@ class FlowTableTest {
     }
 
     @Test
-    void tableCapIsReportedAndStopsGrowth() {
-        table = new FlowTable(2);
+    void fullTableReleasesTheLeastRecentlyActiveConnectionAndSaysSo() {
+        table = new FlowTable(2, done::add);
         handshake(0, 40000, 1);
         handshake(10, 40001, 1);
+        send(15, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 2, 5001, 5); // 40000 is now the most recent
         assertFalse(table.limitHit());
-        assertNull(send(20, "10.0.0.1", 40002, "10.0.0.2", 80, SYN, 1, 0, 0));
-        assertNull(send(21, "10.0.0.1", 40002, "10.0.0.2", 80, SYN, 1, 0, 0));
+        send(20, "10.0.0.1", 40002, "10.0.0.2", 80, SYN, 1, 0, 0);
         assertTrue(table.limitHit());
-        assertEquals(7, table.limitHitAtFrame());
-        assertEquals(2, table.untrackedFrames());
-        assertEquals(2, table.connections().size());
-        // Known connections are still counted after the cap.
-        assertNotNull(send(22, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 2, 5001, 5));
+        assertEquals(8, table.limitHitAtFrame());
+        assertEquals(1, table.releasedEarly());
+        assertEquals(1, done.size());
+        assertEquals(40001, done.get(0).client().port(), "the idle one goes, not the active one");
+        assertEquals(2, table.liveCount());
+        // A limit of N holds N: the two live connections keep counting.
+        assertEquals(4, send(21, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 7, 5001, 0).clientFrames());
+    }
+
+    @Test
+    void anEndedConnectionLingersForLateSegmentsThenIsReleased() {
+        handshake(0, 40000, 100);
+        send(3, "10.0.0.1", 40000, "10.0.0.2", 80, FIN | ACK, 101, 5001, 0);
+        Connection c = send(4, "10.0.0.2", 80, "10.0.0.1", 40000, FIN | ACK, 5001, 102, 0);
+        // A late ACK within the linger time is still the same connection.
+        assertSame(c, send(60_000, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 102, 5002, 0));
+        assertTrue(done.isEmpty());
+        // Any frame after the linger time releases it.
+        send(60_000 + FlowTable.ENDED_LINGER_NANOS / 1_000_000 + 1, "10.0.0.9", 1234, "10.0.0.2", 80, SYN, 1, 0, 0);
+        assertEquals(List.of(c), done);
+        assertEquals(0, table.liveCount() - 1);
     }
 }

@@ -1,0 +1,181 @@
+package io.gatelens.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The command line as a user meets it, on captures of real proxies from fixtures/. */
+class CliTest {
+    static final Path CAPTURES = Path.of("..", "fixtures", "captures");
+    private final ObjectMapper json = new ObjectMapper();
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private JsonNode expected(String scenario) throws IOException {
+        return json.readTree(CAPTURES.resolve(scenario).resolve("expected.json").toFile());
+    }
+
+    private List<JsonNode> jsonLines(String text) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : text.split("\n")) if (!line.isBlank()) rows.add(json.readTree(line));
+        return rows;
+    }
+
+    private static String capture(String scenario) {
+        return CAPTURES.resolve(scenario).resolve("capture.pcap").toString();
+    }
+
+    @Test
+    void versionAndHelpOnEverySubcommand() {
+        Run v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("gatelens "), v.out());
+        for (String sub : List.of("info", "conversations")) {
+            Run h = run(sub, "--help");
+            assertEquals(0, h.code(), sub);
+            assertTrue(h.out().contains("Usage: gatelens " + sub), h.out());
+        }
+        Run none = run();
+        assertEquals(ExitCodes.USAGE_OR_UNREADABLE, none.code());
+        Run bad = run("info", "--format", "xml", capture("healthy-keepalive"));
+        assertEquals(ExitCodes.USAGE_OR_UNREADABLE, bad.code());
+    }
+
+    @Test
+    void infoCountsWhatTheRecordingHarnessWrote() throws IOException {
+        JsonNode exp = expected("reset-after-request");
+        Run r = run("info", "--format", "json", capture("reset-after-request"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode info = json.readTree(r.out());
+        assertEquals(exp.get("frame_count").asLong(), info.get("frames").asLong());
+        assertEquals(exp.get("frame_count").asLong(),
+                info.get("frames_by_link_type").get(exp.get("link_type").asText()).asLong());
+        assertEquals("pcap", info.get("format").asText());
+        assertEquals(info.get("frames").asLong(), info.get("tcp_segments").asLong());
+        // One request through the proxy: the client's connection and nginx's to the upstream.
+        assertEquals(2, info.get("tcp_connections").asInt());
+        assertTrue(info.get("duration_s").decimalValue().signum() > 0);
+        assertTrue(info.get("damage").isNull());
+
+        Run text = run("info", capture("reset-after-request"));
+        assertEquals(0, text.code());
+        assertTrue(text.out().contains("Frames:            " + exp.get("frame_count").asLong()), text.out());
+        assertTrue(text.out().contains("Ethernet (1)"), text.out());
+    }
+
+    @Test
+    void infoNamesTheCookedLinkTypeOfTcpdumpAnyAndThePcapngInterface() throws IOException {
+        Run sll2 = run("info", "--format", "json", capture("any-interface-sll2"));
+        assertEquals(0, sll2.code(), sll2.err());
+        JsonNode i = json.readTree(sll2.out());
+        assertEquals(276, i.get("interfaces").get(0).get("link_type").asInt());
+        assertEquals(i.get("frames").asLong(), i.get("tcp_segments").asLong());
+
+        Run ng = run("info", "--format", "json",
+                CAPTURES.resolve("pcapng-dumpcap").resolve("capture.pcapng").toString());
+        assertEquals(0, ng.code(), ng.err());
+        JsonNode n = json.readTree(ng.out());
+        assertEquals("pcapng", n.get("format").asText());
+        assertEquals("lo", n.get("interfaces").get(0).get("name").asText());
+        assertEquals(expected("pcapng-dumpcap").get("frame_count").asLong(), n.get("frames").asLong());
+    }
+
+    @Test
+    void conversationsShowTheUpstreamResetAndTheClientLeg() throws IOException {
+        JsonNode exp = expected("reset-after-request");
+        Run r = run("conversations", "--format", "json", capture("reset-after-request"));
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> rows = jsonLines(r.out());
+        assertEquals(2, rows.size());
+        JsonNode client = rows.stream().filter(n -> n.get("server").asText().endsWith(":" + exp.get("proxy_port")))
+                .findFirst().orElseThrow();
+        JsonNode upstream = rows.stream().filter(n -> n.get("server").asText().endsWith(":" + exp.get("backend_port")))
+                .findFirst().orElseThrow();
+        assertEquals("127.0.0.1:" + exp.get("client_port"), client.get("client").asText());
+        assertEquals("reset_by_server", upstream.get("end").asText());
+        assertTrue(upstream.get("roles_from_syn").asBoolean());
+        assertTrue(upstream.get("client_bytes").asLong() > 0, "nginx forwarded the request");
+        assertEquals(0, upstream.get("server_bytes").asLong(), "the upstream answered nothing");
+        assertTrue(client.get("server_bytes").asLong() > 0, "nginx answered the client (the 502)");
+        for (JsonNode row : rows) {
+            for (String field : List.of("connection", "client", "server", "frames", "start", "duration_s", "end")) {
+                assertTrue(row.has(field), field + " in " + row);
+            }
+        }
+        Run text = run("conversations", capture("reset-after-request"));
+        assertEquals(0, text.code());
+        assertTrue(text.out().contains("reset_by_server"), text.out());
+    }
+
+    @Test
+    void aClosedBackendPortIsARefusedConnection() throws IOException {
+        JsonNode exp = expected("backend-port-closed");
+        List<JsonNode> rows = jsonLines(run("conversations", "--format", "json", capture("backend-port-closed")).out());
+        JsonNode upstream = rows.stream().filter(n -> n.get("server").asText().endsWith(":" + exp.get("backend_port")))
+                .findFirst().orElseThrow();
+        assertEquals("refused", upstream.get("end").asText());
+    }
+
+    @Test
+    void missingFileAndNonCaptureAreOneLineAndExitTwo(@TempDir Path dir) throws IOException {
+        Run missing = run("info", dir.resolve("nope.pcap").toString());
+        assertEquals(ExitCodes.USAGE_OR_UNREADABLE, missing.code());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        assertTrue(missing.err().contains("nope.pcap"), missing.err());
+
+        Path html = Files.writeString(dir.resolve("page.pcap"), "<html>not a capture</html>");
+        Run notCapture = run("conversations", html.toString());
+        assertEquals(ExitCodes.USAGE_OR_UNREADABLE, notCapture.code());
+        assertEquals(1, notCapture.err().strip().lines().count(), notCapture.err());
+        assertTrue(notCapture.err().contains("page.pcap"), notCapture.err());
+        assertFalse(notCapture.err().contains("Exception"), notCapture.err());
+
+        Path empty = Files.write(dir.resolve("empty.pcap"), new byte[0]);
+        Run e = run("info", empty.toString());
+        assertEquals(ExitCodes.USAGE_OR_UNREADABLE, e.code());
+        assertTrue(e.err().contains("empty.pcap"), e.err());
+    }
+
+    @Test
+    void aFileCutMidRecordKeepsTheFramesBeforeAndExitsThree(@TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(Path.of(capture("reset-after-request")));
+        long frames = expected("reset-after-request").get("frame_count").asLong();
+        Path cut = Files.write(dir.resolve("cut.pcap"), Arrays.copyOf(whole, whole.length - 10));
+        Run r = run("info", "--format", "json", cut.toString());
+        assertEquals(ExitCodes.INPUT_DAMAGED, r.code());
+        JsonNode info = json.readTree(r.out());
+        assertEquals(frames - 1, info.get("frames").asLong());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("cut.pcap"), err);
+        assertTrue(err.contains("frame " + frames), err);
+        assertTrue(err.contains("byte offset"), err);
+        assertFalse(err.contains("Exception"), err);
+
+        Run conv = run("conversations", cut.toString());
+        assertEquals(ExitCodes.INPUT_DAMAGED, conv.code());
+        assertTrue(conv.out().contains("127.0.0.1"), "rows for what was read are still printed");
+    }
+}
