@@ -99,6 +99,8 @@ final class FragmentReassembler {
         if (len <= 0 || end > MAX_DATAGRAM || (more && (len & 7) != 0)) {
             return DROPPED;
         }
+        // Judged on the whole fragment before looking at overlap: conservative for a duplicate
+        // near the limit, but it keeps the limit a plain sum of what was accepted.
         if (bytesHeld + len > limits.maxBytes()) {
             return DROPPED;
         }
