@@ -30,9 +30,19 @@ public final class DecodedPacket {
     final byte[] srcAddr = new byte[16];
     final byte[] dstAddr = new byte[16];
     int ttl;
+    /** IPv4 protocol, or the last IPv6 next-header value reached (6 for TCP). */
+    int ipProtocol = -1;
+    /**
+     * True when the IP length field was 0 and the length was taken from the capture: segmentation
+     * offload (TSO/GSO) super-packets captured on the sending host, and IPv6 jumbograms / Linux
+     * BIG TCP, carry 0 there.
+     */
+    boolean ipLengthInferred;
     /** True when the segment came from IP fragments put back together (frame = last fragment). */
     boolean reassembled;
     int fragmentCount;
+    /** Incomplete datagrams given up (reassembly timeout) while decoding this frame. */
+    int expiredDatagrams;
 
     // --- TCP
     int srcPort;
@@ -52,7 +62,8 @@ public final class DecodedPacket {
     long tsEcr;
 
     // --- payload: a view into payloadBuffer
-    byte[] payloadBuffer = new byte[0];
+    private static final byte[] NO_BYTES = new byte[0];
+    byte[] payloadBuffer = NO_BYTES;
     int payloadOffset;
     /** Payload bytes present in the capture. */
     int payloadLength;
@@ -66,8 +77,11 @@ public final class DecodedPacket {
         vlanId = -1;
         ipVersion = 0;
         ttl = 0;
+        ipProtocol = -1;
+        ipLengthInferred = false;
         reassembled = false;
         fragmentCount = 0;
+        expiredDatagrams = 0;
         srcPort = dstPort = 0;
         seq = ack = 0;
         flags = window = tcpHeaderLength = 0;
@@ -77,6 +91,7 @@ public final class DecodedPacket {
         sackBlockCount = 0;
         hasTimestamps = false;
         tsVal = tsEcr = 0;
+        payloadBuffer = NO_BYTES;
         payloadOffset = payloadLength = payloadWireLength = 0;
     }
 
@@ -90,8 +105,16 @@ public final class DecodedPacket {
     public byte[] srcAddr() { return srcAddr; }
     public byte[] dstAddr() { return dstAddr; }
     public int ttl() { return ttl; }
+    public int ipProtocol() { return ipProtocol; }
+    public boolean ipLengthInferred() { return ipLengthInferred; }
     public boolean reassembled() { return reassembled; }
+    /** Frames that carried parts of a reassembled datagram, duplicates included. */
     public int fragmentCount() { return fragmentCount; }
+    /**
+     * Incomplete datagrams whose reassembly timed out while this frame was decoded, whatever
+     * this frame itself was. Their frames were reported {@link SkipReason#FRAGMENT_HELD} earlier.
+     */
+    public int expiredDatagrams() { return expiredDatagrams; }
     public int srcPort() { return srcPort; }
     public int dstPort() { return dstPort; }
     public long seq() { return seq; }
