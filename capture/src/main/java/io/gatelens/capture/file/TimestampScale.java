@@ -3,8 +3,10 @@ package io.gatelens.capture.file;
 /**
  * Turns a pcapng timestamp (an unsigned 64-bit count of if_tsresol units, plus if_tsoffset
  * seconds) into nanoseconds since the epoch, exactly: integer arithmetic only, rounding toward
- * zero for resolutions finer than a nanosecond, and {@link #OUT_OF_RANGE} when the result does
- * not fit in a long (beyond the year 2262), never a silent wrap.
+ * zero for resolutions finer than a nanosecond, and {@link #OUT_OF_RANGE} when the time before
+ * the offset, the offset, or their sum does not fit in a long (past the year 2262), never a
+ * silent wrap. (A huge count pulled back into range by a huge negative offset is refused too: no
+ * real capture has one, and 64-bit intermediates keep the per-packet path cheap.)
  */
 final class TimestampScale {
     static final long OUT_OF_RANGE = Long.MIN_VALUE;
