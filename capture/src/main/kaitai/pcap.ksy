@@ -14,29 +14,21 @@ doc-ref:
   - https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcap/
 seq:
   - id: magic
-    doc: Read as little-endian so each byte order/resolution pair has a distinct value.
+    doc: |
+      Read as little-endian so each byte order/resolution pair has a distinct value:
+      0xa1b2c3d4 little-endian microseconds, 0xa1b23c4d little-endian nanoseconds,
+      0xd4c3b2a1 and 0x4d3cb2a1 the same written big-endian. (Literals rather than named value
+      instances: ksc 0.11 types such instances as a Java int and the top-bit ones turn negative.)
     type: u4le
     valid:
-      any-of:
-        - magic_le_micro
-        - magic_be_micro
-        - magic_le_nano
-        - magic_be_nano
+      any-of: [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]
   - id: body
     type: body
 instances:
-  magic_le_micro:
-    value: 0xa1b2c3d4
-  magic_be_micro:
-    value: 0xd4c3b2a1
-  magic_le_nano:
-    value: 0xa1b23c4d
-  magic_be_nano:
-    value: 0x4d3cb2a1
   is_le:
-    value: magic == magic_le_micro or magic == magic_le_nano
+    value: magic == 0xa1b2c3d4 or magic == 0xa1b23c4d
   is_nano:
-    value: magic == magic_le_nano or magic == magic_be_nano
+    value: magic == 0xa1b23c4d or magic == 0x4d3cb2a1
 types:
   body:
     meta:
