@@ -19,8 +19,10 @@ import java.util.List;
  * Interface Description, Enhanced, Simple and (obsolete) Packet Blocks. Every other block type is
  * skipped by its length without being held in memory.
  *
- * <p>Interface ids restart at 0 in every section; frames carry the file-wide index instead, as
- * Wireshark's frame.interface_id does. Each block is read whole into one reused buffer that grows
+ * <p>Interface ids restart at 0 in every section; frames carry the file-wide index instead (the
+ * index of {@link CaptureInterface}). (tshark 4.0 prints the section-local id as
+ * frame.interface_id, and in later sections looks the interface up in the first one's place.)
+ * Frame numbers follow Wireshark's, see {@link #numberedByWireshark}. Each block is read whole into one reused buffer that grows
  * only when a block is larger than any before it; frames are views into it.
  */
 public final class PcapngReader implements PacketSource {
@@ -112,6 +114,9 @@ public final class PcapngReader implements PacketSource {
                 readInterface(readBody(type, total, offset), offset);
             } else {
                 skipBlock(type, total, offset);
+                if (numberedByWireshark(type)) {
+                    frames++;
+                }
             }
         }
         return false;
@@ -198,6 +203,16 @@ public final class PcapngReader implements PacketSource {
             throw fail(offset, "block total length mismatch: leading " + total + ", trailing "
                     + trailing);
         }
+    }
+
+    /**
+     * Blocks Wireshark shows as records with a frame number of their own (checked against tshark
+     * 4.0): custom blocks, systemd journal exports and sysdig events. gatelens does not deliver
+     * them but skips their numbers, so frame numbers stay equal to Wireshark's frame.number.
+     */
+    static boolean numberedByWireshark(long type) {
+        return type == 0x00000bad || type == 0x40000badL || type == 9
+                || type == 0x204 || type == 0x216 || type == 0x221;
     }
 
     private void checkTrailingLength(long total, int rest, long offset) throws CaptureFormatException {

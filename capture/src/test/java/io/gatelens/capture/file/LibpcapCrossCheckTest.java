@@ -88,6 +88,11 @@ class LibpcapCrossCheckTest {
         b.block(0x40000bad, new byte[16]);
         b.epb(2, 1_700_000_001_000L, CaptureBytes.data(33, 4), 40);
         files.put("resolutions.pcapng", b.toBytes());
+        // Real files; libpcap cannot read gzip or pcapng mixing link types (merged.pcapng).
+        for (String name : List.of("lo-tcpdump.pcap", "lo-nsec.pcap", "any-sll.pcap")) {
+            files.put(name, TsharkGoldenTest.resource(name));
+        }
+        files.put("lo-dumpcap.pcapng", KaitaiOracleTest.decompressed(TsharkGoldenTest.resource("lo-dumpcap.pcapng.gz")));
         for (Path p : KaitaiOracleTest.realCaptures()) {
             String name = p.getFileName().toString();
             if (name.endsWith(".pcap")) {

@@ -45,7 +45,7 @@ class PcapngReaderTest {
         s1.block(4, s1.sub().u16(1).u16(4).raw(127, 0, 0, 1).u16(0).u16(0).toBytes()); // NRB
         s1.epb(0, 1_700_000_000_123_456L, D2, 1500, s1.option(1, "retransmission?"));
         s1.block(5, s1.sub().u32(0).u32(0).u32(0).toBytes()); // ISB
-        s1.block(0x40000bad, new byte[20]); // local-use block type
+        s1.block(0x40000bad, new byte[20]); // custom block: Wireshark gives it frame number 3
         CaptureBytes s2 = CaptureBytes.be();
         s2.shb();
         s2.idb(113, 64, s2.optionU8(9, 0x80 | 20), s2.optionS64(14, 1000));
@@ -86,9 +86,7 @@ class PcapngReaderTest {
                     new CaptureInterface(3, 276, 262144, "any", "", "")), r.interfaces());
         }
         assertEquals(7, frames.size());
-        for (int i = 0; i < frames.size(); i++) {
-            assertEquals(i + 1, frames.get(i).number());
-        }
+        assertEquals(List.of(1L, 2L, 4L, 5L, 6L, 7L, 8L), frames.stream().map(Frames.Copy::number).toList());
         expect(frames.get(0), 1, 101, 1_700_000_000_987_654_321L, D1, 60);
         expect(frames.get(1), 0, 1, 1_700_000_000_123_456_000L, D2, 1500);
         // 2^-19 s past the second at 2^-20 s resolution: half a second; plus 1000 s offset.
@@ -112,6 +110,23 @@ class PcapngReaderTest {
         assertArrayEquals(data, f.data(), "data of frame " + f.number());
         assertEquals(data.length, f.capturedLength());
         assertEquals(orig, f.originalLength(), "original length of frame " + f.number());
+    }
+
+    @Test
+    void blocksWiresharkNumbersAsFramesUseUpAFrameNumber() throws IOException {
+        CaptureBytes b = start().epb(0, 1, D4, 10);
+        b.block(9, "MESSAGE=x\n\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // journal export
+        b.epb(0, 2, D4, 10);
+        b.block(0xbad, new byte[8]).block(0x40000bad, new byte[8]).block(0x204, new byte[28]);
+        b.block(0x216, new byte[28]).block(0x221, new byte[28]);
+        b.epb(0, 3, D4, 10);
+        // Not numbered: statistics, decryption secrets, name resolution, unknown, sysdig 0x208.
+        b.block(5, new byte[12]).block(10, new byte[8]).block(4, new byte[4]).block(0x80000001, new byte[4]);
+        b.block(0x208, new byte[28]);
+        b.epb(0, 4, D4, 10);
+        try (PacketSource s = Frames.open(b.toBytes())) {
+            assertEquals(List.of(1L, 3L, 9L, 10L), Frames.readAll(s).stream().map(Frames.Copy::number).toList());
+        }
     }
 
     @Test
