@@ -290,7 +290,7 @@ public final class PcapngReader implements PacketSource {
     private boolean readPacket(Frame frame, long type, int length, long offset)
             throws CaptureFormatException {
         int sectionInterfaces = interfaces.size() - sectionFirstInterface;
-        int localId;
+        long localId;
         long ticks;
         long captured;
         long original;
@@ -310,7 +310,7 @@ public final class PcapngReader implements PacketSource {
                         + " packet block too short (" + length + " body bytes)");
             }
             if (type == ENHANCED_PACKET) {
-                localId = (int) Math.min(Bytes.u32(block, 0, bigEndian), Integer.MAX_VALUE);
+                localId = Bytes.u32(block, 0, bigEndian);
             } else {
                 // Packet Block: 16-bit interface id, then a 16-bit drops count we do not need.
                 localId = Bytes.u16(block, 0, bigEndian);
@@ -324,7 +324,7 @@ public final class PcapngReader implements PacketSource {
             throw fail(offset, "packet refers to interface " + localId + " but its section declares "
                     + sectionInterfaces + " interface" + (sectionInterfaces == 1 ? "" : "s"));
         }
-        int index = sectionFirstInterface + localId;
+        int index = sectionFirstInterface + (int) localId;
         CaptureInterface iface = interfaces.get(index);
         long epochNanos;
         if (type == SIMPLE_PACKET) {

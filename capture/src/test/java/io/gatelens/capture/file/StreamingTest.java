@@ -52,6 +52,45 @@ class StreamingTest {
     }
 
     @Test
+    void steadyStateReadingAllocatesNothingPerFrame() throws IOException {
+        ByteArrayOutputStream pcap = new ByteArrayOutputStream();
+        ByteArrayOutputStream pcapng = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(pcap, 1, 65535, false); PcapngWriter n = new PcapngWriter(pcapng)) {
+            n.addInterface(1, 0, "eth0");
+            byte[] d = CaptureBytes.data(1514, 1);
+            for (int i = 0; i < FRAMES; i++) {
+                w.write(1_000_000_000L * i, d, 0, size(i), size(i));
+                n.write(0, 1_000_000_000L * i, d, 0, size(i), size(i));
+            }
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        for (byte[] file : new byte[][] {pcap.toByteArray(), pcapng.toByteArray()}) {
+            for (int round = 0; round < 3; round++) {
+                try (var s = CaptureFiles.open(new ByteArrayInputStream(file), "a")) {
+                    Frame f = new Frame();
+                    // Past the largest frame (3777) the buffer is final; measure from there.
+                    for (int i = 0; i < 3800; i++) {
+                        assertTrue(s.next(f));
+                    }
+                    long before = threads.getThreadAllocatedBytes(thread);
+                    int n = 0;
+                    while (s.next(f)) {
+                        n++;
+                    }
+                    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+                    assertEquals(FRAMES - 3800, n);
+                    if (round == 2) {
+                        // 1200 frames; even 8 bytes each would be 9600.
+                        assertTrue(allocated < 4096, "allocated " + allocated + " bytes for " + n + " frames");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void pcapngBufferStaysAtTheLargestBlock() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PcapngWriter w = new PcapngWriter(out)) {
