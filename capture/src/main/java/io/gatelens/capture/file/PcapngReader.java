@@ -106,10 +106,8 @@ public final class PcapngReader implements PacketSource {
             long total = Bytes.u32(head, 4, bigEndian);
             checkTotalLength(total, offset);
             if (type == ENHANCED_PACKET || type == SIMPLE_PACKET || type == PACKET) {
-                int length = readBody(type, total, offset);
-                if (readPacket(frame, type, length, offset)) {
-                    return true;
-                }
+                readPacket(frame, type, readBody(type, total, offset), offset);
+                return true;
             } else if (type == INTERFACE_DESCRIPTION) {
                 readInterface(readBody(type, total, offset), offset);
             } else {
@@ -287,7 +285,7 @@ public final class PcapngReader implements PacketSource {
         return new String(block, p, end - p, StandardCharsets.UTF_8);
     }
 
-    private boolean readPacket(Frame frame, long type, int length, long offset)
+    private void readPacket(Frame frame, long type, int length, long offset)
             throws CaptureFormatException {
         int sectionInterfaces = interfaces.size() - sectionFirstInterface;
         long localId;
@@ -333,8 +331,9 @@ public final class PcapngReader implements PacketSource {
             if (iface.snaplen() > 0) {
                 captured = Math.min(captured, iface.snaplen());
             }
-            // No timestamp either; Wireshark shows the epoch, so do we.
+            // No timestamp either. Wireshark shows none; a Frame always has one, so the epoch.
             epochNanos = 0;
+            commentLength = -1;
         } else {
             if (captured > length - 20) {
                 throw fail(offset, "captured length " + captured + " runs past the end of its block ("
@@ -347,13 +346,9 @@ public final class PcapngReader implements PacketSource {
             }
             findComment(dataOffset + (((int) captured + 3) & ~3), length, offset);
         }
-        if (type == SIMPLE_PACKET) {
-            commentLength = -1;
-        }
         frames++;
         frame.set(frames, epochNanos, index, iface.linkTypeCode(), block, dataOffset, (int) captured,
                 (int) Math.min(original, Integer.MAX_VALUE), offset);
-        return true;
     }
 
     private void findComment(int p, int end, long offset) throws CaptureFormatException {
