@@ -155,10 +155,6 @@ public final class PcapReader implements PacketSource {
         return interfaces;
     }
 
-    boolean bigEndian() {
-        return bigEndian;
-    }
-
     /** For tests: the record buffer never grows past the largest record. */
     int bufferCapacity() {
         return data.length;
