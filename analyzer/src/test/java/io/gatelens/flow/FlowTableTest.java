@@ -50,12 +50,14 @@ class FlowTableTest {
         assertEquals("10.0.0.1:40000", c.client().toString());
         assertEquals("10.0.0.2:80", c.server().toString());
         assertTrue(c.rolesFromSyn());
-        assertEquals(6, c.frames());
+        assertEquals(7, c.frames());
+        assertEquals(4, c.clientFrames());
+        assertEquals(3, c.serverFrames());
         assertEquals(120, c.clientPayloadBytes());
         assertEquals(900, c.serverPayloadBytes());
         assertEquals(6_000_000L, c.durationNanos());
         assertEquals(1, c.firstFrame());
-        assertEquals(6, c.lastFrame());
+        assertEquals(7, c.lastFrame());
         assertEquals(ConnectionEnd.CLOSED, c.end());
     }
 
