@@ -1,5 +1,6 @@
 package io.gatelens.cli;
 
+import io.gatelens.capture.decode.SkipReason;
 import io.gatelens.flow.FlowTable;
 import io.gatelens.pipeline.CapturePass;
 import io.gatelens.pipeline.CaptureSummary;
@@ -48,6 +49,15 @@ abstract class CaptureCommand {
         PrintWriter err = spec.commandLine().getErr();
         out().flush();
         int code = ExitCodes.OK;
+        // Frames gatelens cannot decode are skipped, not fatal: one warning per kind, at its first frame.
+        for (SkipReason r : SkipReason.values()) {
+            long n = summary.skipped(r);
+            if (n > 0 && r.anomaly()) {
+                err.println("gatelens: " + file + ": frame " + summary.firstSkippedFrame(r) + ", byte offset "
+                        + summary.firstSkippedOffset(r) + ": " + r.description() + "; skipped"
+                        + (n > 1 ? " (" + n + " frames like it)" : ""));
+            }
+        }
         if (flows.limitHit()) {
             err.println("gatelens: " + file + ": connection table full at frame " + flows.limitHitAtFrame()
                     + " (--max-connections " + flows.maxLive() + "); " + flows.releasedEarly()

@@ -33,7 +33,15 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("gatelens: out of memory: give Java more heap (GATELENS_JAVA_OPTS=-Xmx1g) "
+                    + "or hold fewer connections (--max-connections)");
+            code = ExitCodes.INTERNAL_ERROR;
+        }
+        System.exit(code);
     }
 
     /** The configured command line; tests call this with their own writers. */

@@ -9,13 +9,10 @@ import java.util.Arrays;
 public final class Endpoint {
     private final byte[] address;
     private final int port;
-    private final String text;
 
     public Endpoint(byte[] address, int addressLength, int port) {
         this.address = Arrays.copyOf(address, addressLength);
         this.port = port;
-        String ip = addressText(this.address);
-        this.text = addressLength == 16 ? "[" + ip + "]:" + port : ip + ":" + port;
     }
 
     public int port() { return port; }
@@ -31,7 +28,10 @@ public final class Endpoint {
     }
 
     @Override
-    public String toString() { return text; }
+    public String toString() {
+        String ip = addressText(address);
+        return address.length == 16 ? "[" + ip + "]:" + port : ip + ":" + port;
+    }
 
     @Override
     public boolean equals(Object o) {

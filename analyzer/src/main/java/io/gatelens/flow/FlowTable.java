@@ -16,13 +16,18 @@ import java.util.function.Consumer;
  *
  * <p>A connection is done when it has ended (FIN both ways, or RST) and seen no frame for
  * {@link #ENDED_LINGER_NANOS} of capture time, or at {@link #finish()}. The live table is capped:
- * past {@code maxLive} the least recently active connection is released early; that is counted and
- * reported, since a later frame of it starts a new connection with guessed roles.
+ * past {@code maxLive} the connection that ended longest ago goes first; when none has ended, the
+ * least recently active one is released early, and that is counted and reported, since a later
+ * frame of it starts a new connection with guessed roles.
  */
 public final class FlowTable {
-    public static final int DEFAULT_MAX_LIVE = 200_000;
-    /** Late ACKs and retransmitted FINs still belong to the old connection for a while (Linux TIME_WAIT is 60 s). */
-    static final long ENDED_LINGER_NANOS = 120_000_000_000L;
+    public static final int DEFAULT_MAX_LIVE = 100_000;
+    /**
+     * Late ACKs and retransmitted FINs still belong to the old connection for a while. Half of
+     * Linux's 60 s TIME_WAIT covers them in practice; a full table releases ended connections
+     * sooner, before any live one.
+     */
+    static final long ENDED_LINGER_NANOS = 30_000_000_000L;
 
     private final int maxLive;
     private final Consumer<Connection> done;
@@ -55,12 +60,7 @@ public final class FlowTable {
             c = null;
         }
         if (c == null) {
-            if (live.size() >= maxLive) {
-                Connection eldest = live.values().iterator().next();
-                if (limitHitAtFrame == 0) limitHitAtFrame = frame.number();
-                releasedEarly++;
-                release(eldest);
-            }
+            if (live.size() >= maxLive) makeRoom(frame);
             c = open(p);
             c.key = probe.copy();
             live.put(c.key, c);
@@ -81,6 +81,20 @@ public final class FlowTable {
             c.released = true;
             done.accept(c);
         }
+    }
+
+    /** Releases the connection that ended longest ago or, failing that, the least recently active one. */
+    private void makeRoom(Frame frame) {
+        while (!ended.isEmpty()) {
+            Connection c = ended.pollFirst();
+            if (!c.released) {
+                release(c);
+                return;
+            }
+        }
+        if (limitHitAtFrame == 0) limitHitAtFrame = frame.number();
+        releasedEarly++;
+        release(live.values().iterator().next());
     }
 
     private void releaseLingering(long now) {

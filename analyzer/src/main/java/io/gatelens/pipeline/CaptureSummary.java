@@ -27,6 +27,8 @@ public final class CaptureSummary {
     private long cutBySnaplen;
     private long tcpSegments;
     private final long[] skipped = new long[SkipReason.values().length];
+    private final long[] firstSkippedFrame = new long[SkipReason.values().length];
+    private final long[] firstSkippedOffset = new long[SkipReason.values().length];
     private final Map<Integer, Long> framesByLinkType = new TreeMap<>();
     private int lastLinkType = Integer.MIN_VALUE;
     private long lastLinkTypeFrames;
@@ -52,8 +54,15 @@ public final class CaptureSummary {
             lastLinkType = f.linkTypeCode();
         }
         lastLinkTypeFrames++;
-        if (p.isTcp()) tcpSegments++;
-        else skipped[p.skipReason().ordinal()]++;
+        if (p.isTcp()) {
+            tcpSegments++;
+        } else {
+            int r = p.skipReason().ordinal();
+            if (skipped[r]++ == 0) {
+                firstSkippedFrame[r] = f.number();
+                firstSkippedOffset[r] = f.fileOffset();
+            }
+        }
     }
 
     private void flushLinkTypeRun() {
@@ -87,6 +96,10 @@ public final class CaptureSummary {
     public long cutBySnaplen() { return cutBySnaplen; }
     public long tcpSegments() { return tcpSegments; }
     public long skipped(SkipReason r) { return skipped[r.ordinal()]; }
+    /** The first frame skipped for this reason, or 0. */
+    public long firstSkippedFrame(SkipReason r) { return firstSkippedFrame[r.ordinal()]; }
+    /** Where that frame's record starts in the (decompressed) file. */
+    public long firstSkippedOffset(SkipReason r) { return firstSkippedOffset[r.ordinal()]; }
     public long skippedTotal() {
         long n = 0;
         for (long s : skipped) n += s;

@@ -32,7 +32,7 @@ public final class InfoReport {
             if (!i.filter().isEmpty()) b.append(", filter \"").append(i.filter()).append('"');
             out.println(b);
         }
-        row(out, "Link types", s.framesByLinkType().isEmpty() ? "none" : "");
+        row(out, "Link types", String.valueOf(s.framesByLinkType().size()));
         for (Map.Entry<Integer, Long> e : s.framesByLinkType().entrySet()) {
             out.println("  " + LinkType.describe(e.getKey()) + ": " + e.getValue() + " frames");
         }
@@ -51,7 +51,8 @@ public final class InfoReport {
         row(out, "Skipped", s.skippedTotal() + " frames");
         for (SkipReason r : SkipReason.values()) {
             if (r != SkipReason.NONE && s.skipped(r) > 0) {
-                out.printf("  %-22s %8d  %s%n", r.id(), s.skipped(r), r.description());
+                out.printf("  %-22s %8d  %s (first: frame %d)%n", r.id(), s.skipped(r), r.description(),
+                        s.firstSkippedFrame(r));
             }
         }
         if (s.damage() != null) row(out, "Damaged", s.damage().getMessage());
@@ -101,7 +102,12 @@ public final class InfoReport {
             g.writeNumberField("tcp_connections", connections);
             g.writeObjectFieldStart("skipped");
             for (SkipReason r : SkipReason.values()) {
-                if (r != SkipReason.NONE && s.skipped(r) > 0) g.writeNumberField(r.id(), s.skipped(r));
+                if (r != SkipReason.NONE && s.skipped(r) > 0) {
+                    g.writeObjectFieldStart(r.id());
+                    g.writeNumberField("frames", s.skipped(r));
+                    g.writeNumberField("first_frame", s.firstSkippedFrame(r));
+                    g.writeEndObject();
+                }
             }
             g.writeEndObject();
             if (s.damage() != null) g.writeStringField("damage", s.damage().getMessage());

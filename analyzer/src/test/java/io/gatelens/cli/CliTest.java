@@ -6,7 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import io.gatelens.capture.Frame;
+import io.gatelens.capture.LinkType;
+import io.gatelens.capture.file.PcapngWriter;
+import io.gatelens.testing.TcpFrames;
+
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -177,5 +184,51 @@ class CliTest {
         Run conv = run("conversations", cut.toString());
         assertEquals(ExitCodes.INPUT_DAMAGED, conv.code());
         assertTrue(conv.out().contains("127.0.0.1"), "rows for what was read are still printed");
+    }
+
+    @Test
+    void framesCutInTheTcpHeaderOrOfAnUnknownLinkTypeAreWarnedOnceWithTheirFrame(@TempDir Path dir) throws IOException {
+        TcpFrames frames = new TcpFrames();
+        Path file = dir.resolve("odd.pcapng");
+        try (OutputStream os = Files.newOutputStream(file); PcapngWriter w = new PcapngWriter(os)) {
+            int eth = w.addInterface(LinkType.ETHERNET.code(), 262144, "eth0");
+            int odd = w.addInterface(147, 262144, "usb0"); // LINKTYPE_USER0: not ours to decode
+            Frame f = frames.segment(1_000_000_000L, "10.0.0.1", 40000, "10.0.0.2", 80, TcpFrames.SYN, 1, 0, 0);
+            w.write(eth, f, null);
+            w.write(odd, f.epochNanos() + 1, f.buffer(), 0, f.capturedLength(), f.capturedLength());
+            for (int i = 0; i < 3; i++) {
+                Frame d = frames.segment(1_000_000_002L + i, "10.0.0.1", 40000, "10.0.0.2", 80, TcpFrames.ACK, 2, 1, 100);
+                // Cut 10 bytes into the TCP header, as tcpdump -s 44 would.
+                w.write(eth, d.epochNanos(), d.buffer(), 0, 44, d.capturedLength());
+            }
+        }
+        Run r = run("info", "--format", "json", file.toString());
+        assertEquals(0, r.code(), "skipped frames are not damage: " + r.err());
+        JsonNode info = json.readTree(r.out());
+        assertEquals(5, info.get("frames").asInt());
+        assertEquals(1, info.get("tcp_segments").asInt());
+        assertEquals(3, info.get("cut_by_snaplen").asInt());
+        assertEquals(3, info.get("skipped").get("truncated_tcp_header").get("frames").asInt());
+        assertEquals(3, info.get("skipped").get("truncated_tcp_header").get("first_frame").asInt());
+        assertEquals(2, info.get("skipped").get("unknown_link_type").get("first_frame").asInt());
+        List<String> warnings = r.err().strip().lines().toList();
+        assertEquals(2, warnings.size(), r.err());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("odd.pcapng: frame 2, byte offset ")
+                && w.contains("link type not supported")), r.err());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("odd.pcapng: frame 3, byte offset ")
+                && w.contains("TCP header cut by snaplen") && w.contains("3 frames like it")), r.err());
+    }
+
+    @Test
+    void gzipCapturesReadTheSameAsPlainOnes(@TempDir Path dir) throws IOException {
+        Path plain = Path.of(capture("healthy-keepalive"));
+        Path gz = dir.resolve("healthy.pcap.gz");
+        try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(plain, os);
+        }
+        Run a = run("conversations", "--format", "json", plain.toString());
+        Run b = run("conversations", "--format", "json", gz.toString());
+        assertEquals(0, b.code(), b.err());
+        assertEquals(a.out(), b.out());
     }
 }

@@ -148,11 +148,24 @@ class FlowTableTest {
         send(3, "10.0.0.1", 40000, "10.0.0.2", 80, FIN | ACK, 101, 5001, 0);
         Connection c = send(4, "10.0.0.2", 80, "10.0.0.1", 40000, FIN | ACK, 5001, 102, 0);
         // A late ACK within the linger time is still the same connection.
-        assertSame(c, send(60_000, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 102, 5002, 0));
+        assertSame(c, send(20_000, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, 102, 5002, 0));
         assertTrue(done.isEmpty());
         // Any frame after the linger time releases it.
-        send(60_000 + FlowTable.ENDED_LINGER_NANOS / 1_000_000 + 1, "10.0.0.9", 1234, "10.0.0.2", 80, SYN, 1, 0, 0);
+        send(20_000 + FlowTable.ENDED_LINGER_NANOS / 1_000_000 + 1, "10.0.0.9", 1234, "10.0.0.2", 80, SYN, 1, 0, 0);
         assertEquals(List.of(c), done);
         assertEquals(0, table.liveCount() - 1);
+    }
+
+    @Test
+    void fullTableReleasesAnEndedConnectionBeforeALiveOne() {
+        table = new FlowTable(2, done::add);
+        handshake(0, 40000, 1);
+        handshake(10, 40001, 1);
+        send(12, "10.0.0.2", 80, "10.0.0.1", 40001, RST, 5001, 0, 0); // 40001 ended, and most recent
+        send(20, "10.0.0.1", 40002, "10.0.0.2", 80, SYN, 1, 0, 0);
+        assertEquals(1, done.size());
+        assertEquals(40001, done.get(0).client().port());
+        assertFalse(table.limitHit(), "releasing a connection that is over loses nothing");
+        assertEquals(0, table.releasedEarly());
     }
 }

@@ -20,6 +20,17 @@ public enum SkipReason {
 
     public String description() { return description; }
 
+    /**
+     * True when the frame is broken or beyond what gatelens reads, as opposed to traffic that is
+     * simply not TCP: those are worth a warning naming the frame.
+     */
+    public boolean anomaly() {
+        return switch (this) {
+            case NONE, NOT_IP, NOT_TCP, FRAGMENT_HELD -> false;
+            default -> true;
+        };
+    }
+
     /** Stable snake_case id for JSON. */
     public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
 }
