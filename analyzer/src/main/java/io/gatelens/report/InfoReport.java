@@ -34,7 +34,7 @@ public final class InfoReport {
         }
         row(out, "Link types", String.valueOf(s.framesByLinkType().size()));
         for (Map.Entry<Integer, Long> e : s.framesByLinkType().entrySet()) {
-            out.println("  " + LinkType.describe(e.getKey()) + ": " + e.getValue() + " frames");
+            out.println("  " + LinkType.describe(e.getKey()) + ": " + e.getValue() + (e.getValue() == 1 ? " frame" : " frames"));
         }
         row(out, "Frames", String.valueOf(s.frames()));
         row(out, "Captured bytes", String.valueOf(s.capturedBytes()));
