@@ -1,0 +1,7 @@
+package io.gatelens.anomaly;
+
+/** Where parsers put what they find wrong. */
+@FunctionalInterface
+public interface AnomalySink {
+    void anomaly(Anomaly a);
+}

@@ -1,0 +1,7 @@
+package io.gatelens.anomaly;
+
+public enum Severity {
+    ERROR, WARNING, INFO;
+
+    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+}
