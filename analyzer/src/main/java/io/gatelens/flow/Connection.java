@@ -58,6 +58,11 @@ public final class Connection {
     public long durationNanos() { return lastNanos - firstNanos; }
     public int synCount() { return synCount; }
 
+    /** True when the packet was sent by this connection's client. */
+    public boolean sentByClient(io.gatelens.capture.decode.DecodedPacket p) {
+        return p.srcPort() == client.port() && client.addressEquals(p.srcAddr(), p.addressLength());
+    }
+
     boolean ended() {
         return clientRst || serverRst || (clientFin && serverFin);
     }

@@ -148,7 +148,7 @@ public final class FlowTable {
     }
 
     private static boolean isFromClient(Connection c, DecodedPacket p) {
-        return p.srcPort() == c.client().port() && c.client().addressEquals(p.srcAddr(), p.addressLength());
+        return c.sentByClient(p);
     }
 
     private static void count(Connection c, Frame frame, DecodedPacket p) {
