@@ -6,7 +6,9 @@ import io.gatelens.capture.PacketSource;
 import io.gatelens.capture.decode.DecodedPacket;
 import io.gatelens.capture.decode.PacketDecoder;
 import io.gatelens.capture.file.CaptureFiles;
+import io.gatelens.flow.Connection;
 import io.gatelens.flow.FlowTable;
+import io.gatelens.tcp.Direction;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,10 +19,22 @@ import java.nio.file.Path;
  * nothing per frame is kept. A file damaged part-way ends the pass early with what was sound.
  */
 public final class CapturePass {
+    /** Receives every TCP segment with its connection and direction, in capture order. */
+    @FunctionalInterface
+    public interface SegmentListener {
+        void segment(Connection connection, Direction direction, Frame frame, DecodedPacket packet);
+    }
+
     private final FlowTable flows;
+    private final SegmentListener segments;
 
     public CapturePass(FlowTable flows) {
+        this(flows, null);
+    }
+
+    public CapturePass(FlowTable flows, SegmentListener segments) {
         this.flows = flows;
+        this.segments = segments;
     }
 
     /**
@@ -40,7 +54,13 @@ public final class CapturePass {
                 while (source.next(frame)) {
                     decoder.decode(frame, packet);
                     summary.onFrame(frame, packet);
-                    if (packet.isTcp()) flows.observe(frame, packet);
+                    if (packet.isTcp()) {
+                        Connection c = flows.observe(frame, packet);
+                        if (segments != null) {
+                            segments.segment(c, c.sentByClient(packet) ? Direction.CLIENT_TO_SERVER
+                                    : Direction.SERVER_TO_CLIENT, frame, packet);
+                        }
+                    }
                 }
             } catch (CaptureFormatException e) {
                 damage = e;
