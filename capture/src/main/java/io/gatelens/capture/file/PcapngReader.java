@@ -145,6 +145,11 @@ public final class PcapngReader implements PacketSource {
             throw fail(offset, "bad block total length " + total + " for a section header block"
                     + " (at least 28)");
         }
+        // Found by CaptureFileFuzzTest: a length past 2^31 went negative as an int.
+        if (total > MAX_BLOCK_LENGTH) {
+            throw fail(offset, "absurdly large section header block: total length " + total
+                    + " exceeds the limit of " + MAX_BLOCK_LENGTH + " bytes");
+        }
         int rest = (int) total - 12;
         ensureBlockCapacity(rest);
         int got = in.read(block, 0, rest);
