@@ -610,7 +610,7 @@ public final class HttpParser {
         if (b == 0 && !sawNul && !(virgin && state == State.START_LINE)) {
             sawNul = true;
             report(AnomalyCode.HTTP_NUL_IN_HEADER, pos, frame, nanos, "NUL in " + (state == State.START_LINE
-                    ? "start line" : "field line \"" + escape(line, 0, lineLen) + "\""));
+                    ? "start line" : "field line \"" + escapeWith(b) + "\""));
         }
         append(b);
     }
@@ -691,6 +691,7 @@ public final class HttpParser {
         int v = b & 0xff;
         if ((v < 0x20 && v != HTAB) || v == 0x7f) return false;
         if (mode == Mode.RESPONSE) return idx >= HTTP_SLASH.length || b == HTTP_SLASH[idx];
+        if (b == SP && idx > 0) return true;
         for (int k = 0; k < idx; k++) {
             if (line[k] == SP) return true;
         }
@@ -739,7 +740,8 @@ public final class HttpParser {
                 notHttp(AnomalyCode.NOT_HTTP_H2_PREFACE, "\"" + H2_PREFACE_LINE + "\"");
                 return;
             }
-            if (mode == Mode.REQUEST && text.indexOf(' ') < 0) {
+            if (mode == Mode.REQUEST && (text.indexOf(' ') < 0 || !versionShape(text.substring(text.lastIndexOf(' ') + 1)))) {
+                // Not even the shape of a request line: no HTTP version at its end.
                 notHttp(AnomalyCode.NOT_HTTP, "junk at stream start: \"" + escape(line, 0, lineLen) + "\"");
                 return;
             }
