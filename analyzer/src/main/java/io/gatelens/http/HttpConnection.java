@@ -114,10 +114,8 @@ public final class HttpConnection implements StreamListener {
         responses.end(EndKind.CAPTURE_END, -1, -1);
         closed = true;
         flush();
-        for (Anomaly a : strayRequest) anomalies.anomaly(a);
-        for (Anomaly a : strayResponse) anomalies.anomaly(a);
-        strayRequest.clear();
-        strayResponse.clear();
+        straysToSink(strayRequest);
+        straysToSink(strayResponse);
         if (handler != null) handler.closed(stats);
     }
 
@@ -153,6 +151,7 @@ public final class HttpConnection implements StreamListener {
         } else if (requests.inMessage()) {
             keepStray(strayRequest, a);
         } else {
+            straysToSink(strayRequest);
             anomalies.anomaly(a);
         }
     }
@@ -168,8 +167,15 @@ public final class HttpConnection implements StreamListener {
         } else if (responses.inMessage()) {
             keepStray(strayResponse, a);
         } else {
+            straysToSink(strayResponse);
             anomalies.anomaly(a);
         }
+    }
+
+    /** The head they were kept for was abandoned: they belong to no exchange. */
+    private void straysToSink(List<Anomaly> stray) {
+        for (Anomaly a : stray) anomalies.anomaly(a);
+        stray.clear();
     }
 
     private void keepStray(List<Anomaly> stray, Anomaly a) {
