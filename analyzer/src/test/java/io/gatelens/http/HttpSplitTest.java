@@ -118,4 +118,32 @@ class HttpSplitTest {
     Arbitrary<Integer> caseIndex() {
         return Arbitraries.integers().between(0, CASES.size() - 1);
     }
+
+    static final String[] SOUP = {
+            "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\n", "HTTP/1.1 100 Continue\r\n", "HTTP/1.1 101 S\r\n",
+            "CONNECT h:1 HTTP/1.1\r\n", "Upgrade: x\r\n", "Content-Length: 3\r\n", "Content-Length: x\r\n",
+            "Transfer-Encoding: chunked\r\n", "\r\n", "\n", "\r", "\u0000", " folded\r\n", "abc", "0\r\n",
+            "5;e\r\n", "zz\r\n", "fffffffffffffffffff\r\n", "X: y\r\n", "NoColon\r\n", "Connection: close\r\n",
+            "HTTP/1.1 204 No\r\n", "HTTP/1.1 2OO OK\r\n", "HEAD / HTTP/1.1\r\n", "\u0016\u0003\u0001"};
+
+    @Provide
+    Arbitrary<List<Integer>> soup() {
+        return Arbitraries.integers().between(0, SOUP.length - 1).list().ofMaxSize(30);
+    }
+
+    /** Random message soup, small limits, both modes: no exception, and byte at a time = all at once = random cuts. */
+    @Property(tries = 400)
+    void soupIsSplitInvariant(@ForAll("soup") List<Integer> pieces, @ForAll("cuts") int[] raw, @ForAll boolean responses) {
+        StringBuilder sb = new StringBuilder();
+        for (int k : pieces) sb.append(SOUP[k]);
+        Case c = new Case("soup", responses ? HttpParser.Mode.RESPONSE : HttpParser.Mode.REQUEST,
+                new HttpLimits(48, 3, 24), List.of("GET", "HEAD", "CONNECT", "GET", "GET", "GET"), sb.toString());
+        int n = c.data().length;
+        List<String> whole = events(c, new int[0]);
+        int[] cuts = java.util.Arrays.stream(raw).map(x -> x % (n + 1)).sorted().toArray();
+        assertEquals(whole, events(c, cuts), sb.toString());
+        int[] every = new int[n];
+        for (int k = 0; k < n; k++) every[k] = k;
+        assertEquals(whole, events(c, every), sb.toString());
+    }
 }
