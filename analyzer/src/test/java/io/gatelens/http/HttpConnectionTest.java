@@ -200,7 +200,48 @@ class HttpConnectionTest {
         assertNull(t.request());
         assertEquals(200, t.status());
         assertEquals(TransactionEnd.COMPLETE, t.end());
-        assertEquals(AnomalyCode.HTTP_RESPONSE_WITHOUT_REQUEST, t.anomalies().get(0).code());
+        Anomaly a = t.anomalies().get(0);
+        assertEquals(AnomalyCode.HTTP_RESPONSE_WITHOUT_REQUEST, a.code());
+        assertEquals(0, a.streamOffset());
+        assertEquals(1, a.frame());
+        assertEquals(SERVER_TO_CLIENT, a.direction());
+
+        Wire second = new Wire().c(GET).s(OK).s("HTTP/1.1 204 No Content\r\n\r\n").close();
+        assertEquals(2, second.done.size());
+        Anomaly b = second.done.get(1).anomalies().get(0);
+        assertEquals(AnomalyCode.HTTP_RESPONSE_WITHOUT_REQUEST, b.code());
+        assertEquals(OK.length(), b.streamOffset());
+        assertEquals(3, b.frame());
+    }
+
+    @Test
+    void holdingIsBoundedThenParsedAsHttp() {
+        // A client that sends more than the header limit after an Upgrade request without waiting
+        // is assumed not to have switched: its bytes are parsed as HTTP, nothing kept past the limit.
+        String upgradeReq = "GET /u HTTP/1.1\r\nUpgrade: x\r\n\r\n";
+        Wire w = new Wire().c(upgradeReq);
+        String filler = "POST /f HTTP/1.1\r\nContent-Length: 70000\r\n\r\n" + "a".repeat(70000);
+        w.c(filler).s("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").s(OK).close();
+        assertEquals(List.of("/u", "/f"), w.done.stream().map(t -> t.request().target()).toList());
+        assertEquals(70000, w.done.get(1).requestBodyBytes());
+        assertEquals(List.of(400, 200), w.done.stream().map(Transaction::status).toList());
+    }
+
+    @Test
+    void switchWhileTheUpgradeRequestBodyIsStillComing() {
+        Wire w = new Wire().c("POST /u HTTP/1.1\r\nUpgrade: x\r\nContent-Length: 4\r\n\r\nab")
+                .s("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n").c("cdNEW").close();
+        Transaction t = w.only();
+        assertEquals(TransactionEnd.UPGRADED, t.end());
+        assertEquals(4, t.requestBodyBytes());
+        assertEquals(3, t.tunnelBytesClientToServer(), "bytes after the request body");
+    }
+
+    @Test
+    void gapWhileHoldingIsAGapInHttp() {
+        Wire w = new Wire().c("GET /u HTTP/1.1\r\nUpgrade: x\r\n\r\n").gap(CLIENT_TO_SERVER, 10).c(GET)
+                .s("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n" + OK).close();
+        assertEquals(List.of(426, 200), w.done.stream().map(Transaction::status).toList());
     }
 
     @Test
