@@ -25,6 +25,12 @@ import java.util.List;
 public final class HttpConnection implements StreamListener {
     /** Anomalies kept back while a head is being read, to be attached to it once it is complete. */
     private static final int STRAY_MAX = 64;
+    /**
+     * Exchanges held at once. A client that pipelines without ever being answered would otherwise
+     * grow the queue without bound; past this the oldest is handed on unanswered and the response
+     * that eventually answers it is recorded without its request.
+     */
+    static final int OPEN_MAX = 1024;
 
     private final long id;
     private final TransactionSink sink;
@@ -45,6 +51,8 @@ public final class HttpConnection implements StreamListener {
     private Exchange upgrade;
     private StreamListener handler;
     private int nextIndex;
+    /** Final responses still owed to exchanges handed on early (see OPEN_MAX). */
+    private long owedToForgotten;
     private boolean clientFin;
     private boolean serverFin;
     private Direction resetBy;
@@ -134,6 +142,7 @@ public final class HttpConnection implements StreamListener {
     // ------------------------------------------------------------------ pairing
 
     private String methodOfNextResponse() {
+        if (owedToForgotten > 0) return null;
         Exchange e = awaiting.peekFirst();
         return e == null || e.request == null ? null : e.request.method();
     }
@@ -142,6 +151,13 @@ public final class HttpConnection implements StreamListener {
         Exchange e = new Exchange(nextIndex++, request);
         open.add(e);
         awaiting.add(e);
+        if (open.size() > OPEN_MAX) {
+            Exchange old = open.pollFirst();
+            if (awaiting.remove(old)) owedToForgotten++;
+            if (old == currentRequest) currentRequest = null;
+            if (old == currentResponse) currentResponse = null;
+            sink.transaction(old.toTransaction());
+        }
         return e;
     }
 
@@ -253,7 +269,14 @@ public final class HttpConnection implements StreamListener {
                 interimOpen = true;
                 return;
             }
-            Exchange e = awaiting.pollFirst();
+            Exchange e;
+            if (owedToForgotten > 0) {
+                owedToForgotten--;
+                e = newExchange(null);
+                awaiting.remove(e);
+            } else {
+                e = awaiting.pollFirst();
+            }
             if (e == null) {
                 e = newExchange(null);
                 awaiting.remove(e);

@@ -532,6 +532,7 @@ public final class HttpParser {
     }
 
     private void beginMessage() {
+        if (line.length > 4096) line = new byte[256]; // do not keep a big head's buffer for ever
         msgOffset = pos;
         msgFrame = frame;
         msgNanos = nanos;

@@ -215,6 +215,22 @@ class HttpConnectionTest {
     }
 
     @Test
+    void unansweredPipelineIsBounded() {
+        Wire w = new Wire();
+        int n = HttpConnection.OPEN_MAX + 5;
+        w.c("GET /r HTTP/1.1\r\n\r\n".repeat(n));
+        assertEquals(5, w.done.size(), "oldest handed on unanswered");
+        assertTrue(w.done.stream().allMatch(t -> t.response() == null && t.end() == TransactionEnd.NO_RESPONSE));
+        w.s(OK).close();
+        assertEquals(n + 1, w.done.size());
+        List<Transaction> answered = w.done.stream().filter(t -> t.response() != null).toList();
+        assertEquals(1, answered.size());
+        assertNull(answered.get(0).request(), "the answer belongs to a request already handed on");
+        assertTrue(answered.get(0).anomalies().isEmpty());
+        assertEquals(n, answered.get(0).index());
+    }
+
+    @Test
     void holdingIsBoundedThenParsedAsHttp() {
         // A client that sends more than the header limit after an Upgrade request without waiting
         // is assumed not to have switched: its bytes are parsed as HTTP, nothing kept past the limit.
