@@ -1039,6 +1039,10 @@ public final class HttpParser {
     }
 
     private void chunkSizeByte(byte b) {
+        if (chunkDigits > 0 && (b == CR || b == LF)) {
+            chunkExtByte(b);
+            return;
+        }
         if (chunkLineTooLong()) return;
         int hex = hexValue(b);
         if (hex >= 0) {
@@ -1055,10 +1059,6 @@ public final class HttpParser {
         if (chunkDigits > 0 && (b == ';' || b == SP || b == HTAB)) {
             noteChunkByte(b);
             state = State.CHUNK_EXT;
-            return;
-        }
-        if (chunkDigits > 0 && (b == CR || b == LF)) {
-            chunkExtByte(b);
             return;
         }
         noteChunkByte(b);
@@ -1095,12 +1095,12 @@ public final class HttpParser {
             badChunkSize("CR inside chunk-size line not followed by LF");
             return;
         }
-        if (chunkLineTooLong()) return;
         state = State.CHUNK_EXT;
         if (b == CR) {
             pendingCr = true;
             return;
         }
+        if (chunkLineTooLong()) return;
         noteChunkByte(b);
     }
 

@@ -508,6 +508,18 @@ class HttpParserTest {
     }
 
     @Test
+    void chunkSizeLineLimit() {
+        HttpLimits l = new HttpLimits(1000, 10, 20);
+        String head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String twenty = "1;" + "e".repeat(18);
+        Recorder pass = run(HttpParser.Mode.RESPONSE, l, EndKind.FIN, List.of("GET"), head, twenty + "\r\nx\r\n0\r\n\r\n");
+        assertTrue(pass.anomalies.isEmpty(), pass.events.toString());
+        assertEquals(MessageEnd.How.COMPLETE, pass.ends.get(0).how());
+        Recorder fail = run(HttpParser.Mode.RESPONSE, l, EndKind.FIN, List.of("GET"), head, twenty + "e\r\nx\r\n0\r\n\r\n");
+        assertAnomaly(fail.only(HTTP_BAD_CHUNK_SIZE), HTTP_BAD_CHUNK_SIZE, head.length() + 20, 2);
+    }
+
+    @Test
     void hugeHeaderNeverBufferedPastTheLimit() {
         // 10 MB of one header line: one anomaly, the parser moves on, and memory stays bounded.
         Recorder r = new Recorder();
