@@ -31,6 +31,7 @@ public final class HttpConnection implements StreamListener {
      * that eventually answers it is recorded without its request.
      */
     static final int OPEN_MAX = 1024;
+    static final int EXCHANGE_ANOMALIES_MAX = 256;
 
     private final long id;
     private final TransactionSink sink;
@@ -163,7 +164,7 @@ public final class HttpConnection implements StreamListener {
 
     private void requestAnomaly(Anomaly a) {
         if (currentRequest != null) {
-            currentRequest.anomalies.add(a);
+            attach(currentRequest, a);
         } else if (requests.inMessage()) {
             keepStray(strayRequest, a);
         } else {
@@ -174,16 +175,25 @@ public final class HttpConnection implements StreamListener {
 
     private void responseAnomaly(Anomaly a) {
         if (currentResponse != null) {
-            currentResponse.anomalies.add(a);
+            attach(currentResponse, a);
         } else if (!awaiting.isEmpty()) {
             // Between a request and its answer: whatever went wrong belongs to that exchange.
             Exchange e = awaiting.peekFirst();
-            e.anomalies.add(a);
+            attach(e, a);
             if (a.code() == AnomalyCode.HTTP_CUT_BY_GAP) e.responseCut = true;
         } else if (responses.inMessage()) {
             keepStray(strayResponse, a);
         } else {
             straysToSink(strayResponse);
+            anomalies.anomaly(a);
+        }
+    }
+
+    /** Past a cap (a long lossy body can bring one TCP gap after another) the rest go to the sink. */
+    private void attach(Exchange e, Anomaly a) {
+        if (e.anomalies.size() < EXCHANGE_ANOMALIES_MAX) {
+            e.anomalies.add(a);
+        } else {
             anomalies.anomaly(a);
         }
     }
@@ -205,7 +215,7 @@ public final class HttpConnection implements StreamListener {
     private void claimStray(List<Anomaly> stray, long offset, Exchange e) {
         for (Anomaly a : stray) {
             if (a.streamOffset() >= offset) {
-                e.anomalies.add(a);
+                attach(e, a);
             } else {
                 anomalies.anomaly(a);
             }
@@ -280,7 +290,7 @@ public final class HttpConnection implements StreamListener {
             if (e == null) {
                 e = newExchange(null);
                 awaiting.remove(e);
-                e.anomalies.add(new Anomaly(AnomalyCode.HTTP_RESPONSE_WITHOUT_REQUEST, id, Direction.SERVER_TO_CLIENT,
+                attach(e, new Anomaly(AnomalyCode.HTTP_RESPONSE_WITHOUT_REQUEST, id, Direction.SERVER_TO_CLIENT,
                         head.frame(), head.nanos(), head.streamOffset(), "status " + head.status()));
             }
             claimStray(strayResponse, head.streamOffset(), e);

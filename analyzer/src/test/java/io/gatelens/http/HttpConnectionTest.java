@@ -280,6 +280,18 @@ class HttpConnectionTest {
     }
 
     @Test
+    void anomaliesPerExchangeAreCappedNotLost() {
+        Wire w = new Wire().c(GET).s("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab");
+        int n = HttpConnection.EXCHANGE_ANOMALIES_MAX + 3;
+        for (int i = 0; i < n; i++) {
+            w.conn.anomaly(new Anomaly(AnomalyCode.TCP_GAP, 42, SERVER_TO_CLIENT, 9, 9000, 40, "gap"));
+        }
+        w.s("cd");
+        assertEquals(HttpConnection.EXCHANGE_ANOMALIES_MAX, w.only().anomalies().size());
+        assertEquals(3, w.stray.size());
+    }
+
+    @Test
     void gapInResponseBodyIsCutByGap() {
         Wire w = new Wire().c(GET).s("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab").gap(SERVER_TO_CLIENT, 5).s("abc")
                 .c(GET).s(OK);
