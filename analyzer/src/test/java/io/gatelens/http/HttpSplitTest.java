@@ -146,4 +146,15 @@ class HttpSplitTest {
         for (int k = 0; k < n; k++) every[k] = k;
         assertEquals(whole, events(c, every), sb.toString());
     }
+
+    /** Random bytes behind a valid start: no exception, and the same events however they are cut. */
+    @Property(tries = 300)
+    void randomBytesAreSplitInvariant(@ForAll byte[] junk, @ForAll("cuts") int[] raw, @ForAll boolean responses) {
+        String start = responses ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" : "GET / HTTP/1.1\r\n";
+        Case c = new Case("random", responses ? HttpParser.Mode.RESPONSE : HttpParser.Mode.REQUEST,
+                new HttpLimits(64, 4, 32), List.of("GET"), start + new String(junk, StandardCharsets.ISO_8859_1));
+        int n = c.data().length;
+        int[] cuts = java.util.Arrays.stream(raw).map(x -> x % (n + 1)).sorted().toArray();
+        assertEquals(events(c, new int[0]), events(c, cuts));
+    }
 }
