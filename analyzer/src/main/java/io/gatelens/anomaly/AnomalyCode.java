@@ -12,6 +12,7 @@ public enum AnomalyCode {
     TCP_BUFFER_LIMIT("tcp", Severity.WARNING, "reassembly buffer cap hit on this connection; held data given up as a gap"),
     TCP_DATA_AFTER_FIN("tcp", Severity.WARNING, "data beyond the sender's FIN"),
     TCP_SYN_DATA_IGNORED("tcp", Severity.INFO, "data carried on a SYN"),
+    TCP_SYN_DATA("tcp", Severity.INFO, "data carried on a SYN (TCP Fast Open): delivered as stream data"),
 
     // --- HTTP/1.x (RFC 9110 / 9112)
     HTTP_BAD_REQUEST_LINE("http", Severity.ERROR, "request line does not match method SP target SP HTTP-version"),

@@ -1,0 +1,106 @@
+package io.gatelens.tcp;
+
+/**
+ * The last delivered bytes of one direction not yet ACKed by the peer, kept to compare
+ * retransmissions with the first copy (as Zeek does). A ring that grows up to its cap, drops the
+ * oldest bytes beyond it, and frees its array once everything is ACKed, so an idle connection
+ * holds none.
+ */
+final class Retained {
+    private static final int MIN_CAPACITY = 4096;
+
+    private final int cap;
+    private byte[] ring;
+    private int head;
+    private int length;
+    /** Stream offset of the oldest byte kept. */
+    private long start;
+
+    Retained(int cap) {
+        this.cap = cap;
+    }
+
+    /** Bytes delivered at {@code offset}; a break in continuity (a gap) starts afresh. */
+    void append(long offset, byte[] src, int off, int n) {
+        if (cap == 0 || n <= 0) return;
+        if (length == 0 || offset != start + length) {
+            head = 0;
+            length = 0;
+            start = offset;
+        }
+        if (n >= cap) {
+            ensure(cap);
+            System.arraycopy(src, off + n - cap, ring, 0, cap);
+            head = 0;
+            length = cap;
+            start = offset + n - cap;
+            return;
+        }
+        int over = length + n - cap;
+        if (over > 0) drop(over);
+        ensure(length + n);
+        int tail = (head + length) % ring.length;
+        int first = Math.min(n, ring.length - tail);
+        System.arraycopy(src, off, ring, tail, first);
+        if (first < n) System.arraycopy(src, off + first, ring, 0, n - first);
+        length += n;
+    }
+
+    /** The peer ACKed everything before {@code offset}. */
+    void releaseBefore(long offset) {
+        if (length == 0 || offset <= start) return;
+        long n = Math.min(length, offset - start);
+        drop((int) n);
+    }
+
+    void clear() {
+        ring = null;
+        head = 0;
+        length = 0;
+    }
+
+    /**
+     * Compares stream bytes {@code [from, to)}, found in {@code buf} at index {@code bufBase +
+     * offset}, with the kept bytes where they overlap; returns the offset of the first that
+     * differs, or -1.
+     */
+    long firstMismatch(long from, long to, byte[] buf, long bufBase) {
+        long lo = Math.max(from, start);
+        long hi = Math.min(to, start + length);
+        for (long x = lo; x < hi; x++) {
+            int i = head + (int) (x - start);
+            if (i >= ring.length) i -= ring.length;
+            if (ring[i] != buf[(int) (bufBase + x)]) return x;
+        }
+        return -1;
+    }
+
+    int length() { return length; }
+
+    long start() { return start; }
+
+    private void drop(int n) {
+        length -= n;
+        start += n;
+        if (length == 0) {
+            clear();
+        } else {
+            head = (head + n) % ring.length;
+        }
+    }
+
+    private void ensure(int need) {
+        if (ring != null && ring.length >= need) return;
+        int size = Math.max(MIN_CAPACITY, ring == null ? 0 : ring.length);
+        while (size < need) size = size > cap / 2 ? cap : size * 2;
+        size = Math.min(Math.max(size, need), Math.max(cap, need));
+        byte[] bigger = new byte[size];
+        if (length > 0) {
+            int first = Math.min(length, ring.length - head);
+            System.arraycopy(ring, head, bigger, 0, first);
+            if (first < length) System.arraycopy(ring, 0, bigger, first, length - first);
+        }
+        ring = bigger;
+        head = 0;
+    }
+}
