@@ -10,6 +10,7 @@ import io.gatelens.flow.FlowTable;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,8 @@ final class Wire {
     private long number;
     long nanos = 1_700_000_000_000_000_000L;
     int clientPort = 40000;
+    /** Sees every frame before it is decoded, e.g. to write it to a capture file. */
+    Consumer<Frame> tap = f -> { };
 
     Wire() {
         this(TcpLimits.DEFAULT);
@@ -68,6 +71,7 @@ final class Wire {
         b.put(data, off, len);
         byte[] bytes = b.array();
         frame.set(++number, nanos, 0, LinkType.ETHERNET.code(), bytes, 0, bytes.length, bytes.length, 0);
+        tap.accept(frame);
         assertTrue(decoder.decode(frame, packet), "test frame must decode");
         Connection conn = flows.observe(frame, packet);
         reassembler.segment(conn, conn.sentByClient(packet) ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT,
