@@ -1,23 +1,48 @@
 package io.gatelens.tcp;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
 /**
  * The last delivered bytes of one direction not yet ACKed by the peer, kept to compare
  * retransmissions with the first copy (as Zeek does). A ring that grows up to its cap, drops the
- * oldest bytes beyond it, and frees its array once everything is ACKed, so an idle connection
- * holds none.
+ * oldest bytes beyond it, and gives its array back once everything is ACKed, so an idle
+ * connection holds none. Small rings come from and go back to the reassembler's pool, so a
+ * request/ACK rhythm does not allocate per message.
  */
 final class Retained {
-    private static final int MIN_CAPACITY = 4096;
+    static final int MIN_CAPACITY = 8192;
+
+    /** Spare rings of {@link #MIN_CAPACITY} bytes, shared by one reassembler's connections. */
+    static final class Pool {
+        private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+        private final int max;
+
+        Pool(int max) {
+            this.max = max;
+        }
+
+        byte[] take() {
+            byte[] b = spare.pollLast();
+            return b != null ? b : new byte[MIN_CAPACITY];
+        }
+
+        void give(byte[] b) {
+            if (b.length == MIN_CAPACITY && spare.size() < max) spare.addLast(b);
+        }
+    }
 
     private final int cap;
+    private final Pool pool;
     private byte[] ring;
     private int head;
     private int length;
     /** Stream offset of the oldest byte kept. */
     private long start;
 
-    Retained(int cap) {
+    Retained(int cap, Pool pool) {
         this.cap = cap;
+        this.pool = pool;
     }
 
     /** Bytes delivered at {@code offset}; a break in continuity (a gap) starts afresh. */
@@ -54,6 +79,7 @@ final class Retained {
     }
 
     void clear() {
+        if (ring != null) pool.give(ring);
         ring = null;
         head = 0;
         length = 0;
@@ -67,10 +93,14 @@ final class Retained {
     long firstMismatch(long from, long to, byte[] buf, long bufBase) {
         long lo = Math.max(from, start);
         long hi = Math.min(to, start + length);
-        for (long x = lo; x < hi; x++) {
-            int i = head + (int) (x - start);
+        while (lo < hi) {
+            int i = head + (int) (lo - start);
             if (i >= ring.length) i -= ring.length;
-            if (ring[i] != buf[(int) (bufBase + x)]) return x;
+            int run = (int) Math.min(hi - lo, ring.length - i);
+            int b = (int) (bufBase + lo);
+            int m = Arrays.mismatch(ring, i, i + run, buf, b, b + run);
+            if (m >= 0) return lo + m;
+            lo += run;
         }
         return -1;
     }
@@ -91,6 +121,11 @@ final class Retained {
 
     private void ensure(int need) {
         if (ring != null && ring.length >= need) return;
+        if (ring == null && need <= MIN_CAPACITY && cap >= MIN_CAPACITY) {
+            ring = pool.take();
+            head = 0;
+            return;
+        }
         int size = Math.max(MIN_CAPACITY, ring == null ? 0 : ring.length);
         while (size < need) size = size > cap / 2 ? cap : size * 2;
         size = Math.min(Math.max(size, need), Math.max(cap, need));
@@ -100,6 +135,7 @@ final class Retained {
             System.arraycopy(ring, head, bigger, 0, first);
             if (first < length) System.arraycopy(ring, 0, bigger, first, length - first);
         }
+        if (ring != null) pool.give(ring);
         ring = bigger;
         head = 0;
     }

@@ -43,6 +43,8 @@ public final class TcpReassembler {
     private final TcpLimits limits;
     private final Function<Connection, StreamListener> listeners;
     private final IdentityHashMap<Connection, State> states = new IdentityHashMap<>();
+    /** At most 8 MiB of spare rings for the retained bytes. */
+    private final Retained.Pool rings = new Retained.Pool(1024);
 
     public TcpReassembler(TcpLimits limits, Function<Connection, StreamListener> listeners) {
         this.limits = limits;
@@ -58,7 +60,7 @@ public final class TcpReassembler {
     public void segment(Connection c, Direction dir, Frame frame, DecodedPacket p) {
         State s = states.get(c);
         if (s == null) {
-            s = new State(c, listeners.apply(c), limits.maxRetainedBytes());
+            s = new State(c, listeners.apply(c), limits.maxRetainedBytes(), rings);
             states.put(c, s);
         }
         Half h = s.half(dir);
@@ -137,6 +139,7 @@ public final class TcpReassembler {
         for (Direction dir : Direction.values()) {
             Half h = s.half(dir);
             if (h.started) flush(s, h, dir, fn, t);
+            h.retained.clear();
         }
         s.listener.closed(s.stats);
     }
@@ -227,12 +230,11 @@ public final class TcpReassembler {
             seen = true;
             long to = Math.min(end, piece.end());
             if (conflict < 0) {
-                for (long x = start; x < to; x++) {
-                    if (piece.data[(int) (x - piece.start)] != buf[(int) (bufBase + x)]) {
-                        conflict = x;
-                        break;
-                    }
-                }
+                int p0 = (int) (start - piece.start);
+                int b0 = (int) (bufBase + start);
+                int run = (int) (to - start);
+                int m = Arrays.mismatch(piece.data, p0, p0 + run, buf, b0, b0 + run);
+                if (m >= 0) conflict = start + m;
             }
             start = to;
         }
@@ -402,9 +404,9 @@ public final class TcpReassembler {
         TreeMap<Long, Held> held;
         long heldBytes;
 
-        Half(TcpStats.Side stats, int retainCap) {
+        Half(TcpStats.Side stats, Retained retained) {
             this.stats = stats;
-            this.retained = new Retained(retainCap);
+            this.retained = retained;
         }
 
         void start(long rawBase) {
@@ -428,12 +430,12 @@ public final class TcpReassembler {
         long lastSynAckNanos = -1;
         Direction synAckFrom;
 
-        State(Connection connection, StreamListener listener, int retainCap) {
+        State(Connection connection, StreamListener listener, int retainCap, Retained.Pool rings) {
             this.connection = connection;
             this.listener = listener;
             this.stats = new TcpStats(connection.id());
-            this.c2s = new Half(stats.clientToServer, retainCap);
-            this.s2c = new Half(stats.serverToClient, retainCap);
+            this.c2s = new Half(stats.clientToServer, new Retained(retainCap, rings));
+            this.s2c = new Half(stats.serverToClient, new Retained(retainCap, rings));
         }
 
         Half half(Direction dir) {
