@@ -13,22 +13,45 @@ import java.util.Arrays;
 final class Retained {
     static final int MIN_CAPACITY = 8192;
 
-    /** Spare rings of {@link #MIN_CAPACITY} bytes, shared by one reassembler's connections. */
+    /**
+     * Spare rings, by power-of-two size from {@link #MIN_CAPACITY}, shared by one reassembler's
+     * connections and bounded in total bytes: a busy capture reuses them instead of allocating a
+     * ring per response, an idle one holds at most the bound.
+     */
     static final class Pool {
-        private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
-        private final int max;
+        private static final int CLASSES = 18;
+        @SuppressWarnings("unchecked")
+        private final ArrayDeque<byte[]>[] spare = new ArrayDeque[CLASSES];
+        private final long maxBytes;
+        private long bytes;
 
-        Pool(int max) {
-            this.max = max;
+        Pool(long maxBytes) {
+            this.maxBytes = maxBytes;
         }
 
-        byte[] take() {
-            byte[] b = spare.pollLast();
-            return b != null ? b : new byte[MIN_CAPACITY];
+        byte[] take(int size) {
+            int k = sizeClass(size);
+            if (k >= 0 && spare[k] != null && !spare[k].isEmpty()) {
+                bytes -= size;
+                return spare[k].pollLast();
+            }
+            return new byte[size];
         }
 
         void give(byte[] b) {
-            if (b.length == MIN_CAPACITY && spare.size() < max) spare.addLast(b);
+            int k = sizeClass(b.length);
+            if (k < 0 || bytes + b.length > maxBytes) return;
+            if (spare[k] == null) spare[k] = new ArrayDeque<>();
+            spare[k].addLast(b);
+            bytes += b.length;
+        }
+
+        long bytes() { return bytes; }
+
+        private static int sizeClass(int size) {
+            if (size < MIN_CAPACITY || Integer.bitCount(size) != 1) return -1;
+            int k = Integer.numberOfTrailingZeros(size) - Integer.numberOfTrailingZeros(MIN_CAPACITY);
+            return k < CLASSES ? k : -1;
         }
     }
 
@@ -121,15 +144,10 @@ final class Retained {
 
     private void ensure(int need) {
         if (ring != null && ring.length >= need) return;
-        if (ring == null && need <= MIN_CAPACITY && cap >= MIN_CAPACITY) {
-            ring = pool.take();
-            head = 0;
-            return;
-        }
-        int size = Math.max(MIN_CAPACITY, ring == null ? 0 : ring.length);
-        while (size < need) size = size > cap / 2 ? cap : size * 2;
-        size = Math.min(Math.max(size, need), Math.max(cap, need));
-        byte[] bigger = new byte[size];
+        int size = MIN_CAPACITY;
+        while (size < need && size < (1 << 30)) size <<= 1;
+        if (size < need) size = need;
+        byte[] bigger = pool.take(size);
         if (length > 0) {
             int first = Math.min(length, ring.length - head);
             System.arraycopy(ring, head, bigger, 0, first);

@@ -43,8 +43,8 @@ public final class TcpReassembler {
     private final TcpLimits limits;
     private final Function<Connection, StreamListener> listeners;
     private final IdentityHashMap<Connection, State> states = new IdentityHashMap<>();
-    /** At most 8 MiB of spare rings for the retained bytes. */
-    private final Retained.Pool rings = new Retained.Pool(1024);
+    /** Spare rings for the retained bytes: at most 32 MiB kept for reuse. */
+    private final Retained.Pool rings = new Retained.Pool(32 << 20);
 
     public TcpReassembler(TcpLimits limits, Function<Connection, StreamListener> listeners) {
         this.limits = limits;

@@ -20,7 +20,7 @@ class RetainedTest {
         byte[] stream = new byte[100_000];
         rnd.nextBytes(stream);
         int cap = 20_000;
-        Retained r = new Retained(cap, new Retained.Pool(4));
+        Retained r = new Retained(cap, new Retained.Pool(1 << 20));
         int at = 0;
         while (at < stream.length) {
             int n = Math.min(stream.length - at, 1 + rnd.nextInt(3000));
@@ -45,7 +45,7 @@ class RetainedTest {
     @Test
     void aBreakInOffsetsStartsAfresh() {
         byte[] s = "abcdefgh".getBytes();
-        Retained r = new Retained(100, new Retained.Pool(4));
+        Retained r = new Retained(100, new Retained.Pool(1 << 20));
         r.append(0, s, 0, 4);
         r.append(6, s, 6, 2);
         assertEquals(6, r.start());
@@ -56,7 +56,7 @@ class RetainedTest {
     void aSegmentLargerThanTheCapKeepsItsTail() {
         byte[] s = new byte[50];
         for (int i = 0; i < s.length; i++) s[i] = (byte) i;
-        Retained r = new Retained(16, new Retained.Pool(4));
+        Retained r = new Retained(16, new Retained.Pool(1 << 20));
         r.append(1000, s, 0, 50);
         assertEquals(1034, r.start());
         assertEquals(16, r.length());
@@ -69,7 +69,7 @@ class RetainedTest {
 
     @Test
     void capZeroKeepsNothing() {
-        Retained r = new Retained(0, new Retained.Pool(4));
+        Retained r = new Retained(0, new Retained.Pool(1 << 20));
         r.append(0, new byte[10], 0, 10);
         assertEquals(0, r.length());
     }
