@@ -73,4 +73,24 @@ class RetainedTest {
         r.append(0, new byte[10], 0, 10);
         assertEquals(0, r.length());
     }
+
+    @Test
+    void ringsGoBackToThePoolWhenAllIsAckedWithinItsBound() {
+        Retained.Pool pool = new Retained.Pool(Retained.MIN_CAPACITY * 2L);
+        Retained a = new Retained(1 << 20, pool);
+        Retained b = new Retained(1 << 20, pool);
+        byte[] s = new byte[3 * Retained.MIN_CAPACITY];
+        a.append(0, s, 0, 100);
+        b.append(0, s, 0, 100);
+        a.releaseBefore(100);
+        assertEquals(Retained.MIN_CAPACITY, pool.bytes());
+        b.releaseBefore(100);
+        assertEquals(2L * Retained.MIN_CAPACITY, pool.bytes());
+        a.append(100, s, 0, 100);
+        assertEquals(Retained.MIN_CAPACITY, pool.bytes(), "taken back from the pool");
+        // A ring grown past the pool's bound is left to the collector.
+        a.append(200, s, 0, s.length);
+        a.releaseBefore(Long.MAX_VALUE);
+        assertEquals(2L * Retained.MIN_CAPACITY, pool.bytes());
+    }
 }

@@ -190,6 +190,44 @@ class TcpReassemblyProperties {
         assertEquals(List.of(), r.anomalies(io.gatelens.anomaly.AnomalyCode.TCP_OVERLAP_CONFLICT));
     }
 
+    /**
+     * Hostile or garbled captures: any flags, sequence and ACK numbers (near the stream or
+     * anywhere in the 32-bit space), any sizes. Nothing throws, the caps hold, and each
+     * direction's events still follow on from each other (the recorder checks that as it goes).
+     */
+    @Property(tries = 300)
+    void garbageSegmentsNeverBreakTheContract(@ForAll @IntRange(min = 1, max = 400) int count,
+                                              @ForAll("isns") long clientIsn, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        TcpLimits limits = new TcpLimits(rnd.nextInt(20_000), 1 + rnd.nextInt(50), rnd.nextInt(20_000));
+        Wire w = new Wire(limits);
+        long[] base = {clientIsn, rnd.nextLong() & 0xFFFF_FFFFL};
+        byte[] junk = random(rnd, 70_000);
+        w.send(true, SYN, base[0], 0, 65535, NONE, 0, 0);
+        for (int i = 0; i < count; i++) {
+            boolean client = rnd.nextBoolean();
+            int side = client ? 0 : 1;
+            int flags = rnd.nextInt(8) == 0 ? rnd.nextInt(256) & ~SYN : ACK | (rnd.nextInt(6) == 0 ? FIN : 0) | (rnd.nextInt(30) == 0 ? RST : 0);
+            long seq = rnd.nextInt(5) == 0 ? rnd.nextLong() & 0xFFFF_FFFFL : (base[side] + rnd.nextInt(40_000) - 5_000) & 0xFFFF_FFFFL;
+            long ack = rnd.nextInt(5) == 0 ? rnd.nextLong() & 0xFFFF_FFFFL : (base[1 - side] + rnd.nextInt(40_000) - 5_000) & 0xFFFF_FFFFL;
+            int len = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(rnd.nextBoolean() ? 30 : 3000);
+            int off = rnd.nextInt(junk.length - len);
+            w.send(client, flags, seq, ack, rnd.nextInt(3) == 0 ? 0 : 65535, junk, off, len);
+        }
+        w.finish();
+        for (Recorder r : w.recorders.values()) {
+            assertNotNull(r.stats);
+            for (Direction d : Direction.values()) {
+                long covered = 0;
+                for (Recorder.Event e : r.events) if (e.dir() == d) covered += e.length();
+                assertEquals(r.end(d), covered);
+                assertEquals(r.bytes(d).length, r.stats.side(d).deliveredBytes());
+                assertTrue(r.of(d, "fin").size() <= 1);
+            }
+        }
+        assertEquals(0, w.reassembler.liveConnections());
+    }
+
     private static void run(Wire w, Random rnd, Side c, Side s, List<Seg> segs) {
         handshake(w, c, s);
         for (Seg g : segs) {
