@@ -56,7 +56,10 @@ public enum AnomalyCode {
     WS_NON_MINIMAL_LENGTH("websocket", Severity.WARNING, "payload length not in its shortest form"),
     WS_BAD_CLOSE("websocket", Severity.ERROR, "close frame with a 1-byte payload or a code not allowed on the wire"),
     WS_DATA_AFTER_CLOSE("websocket", Severity.WARNING, "frames after the sender's close frame"),
-    WS_FRAME_TRUNCATED("websocket", Severity.ERROR, "stream ended inside a frame");
+    WS_FRAME_TRUNCATED("websocket", Severity.ERROR, "stream ended inside a frame"),
+    WS_BAD_LENGTH("websocket", Severity.ERROR, "64-bit payload length with its most significant bit set"),
+    WS_CUT_BY_GAP("websocket", Severity.WARNING, "a capture gap outside a payload of known length: rest of this direction not parsed"),
+    WS_BAD_NEGOTIATION("websocket", Severity.ERROR, "101 selects a subprotocol or extension the request did not offer");
 
     private final String group;
     private final Severity severity;
