@@ -55,7 +55,12 @@ public final class TcpStats {
     long synToSynAckNanos = -1;
     long synAckToAckNanos = -1;
 
-    TcpStats(long connectionId) {
+    /** Nothing counted, connection id -1: for driving a listener without a reassembler (tests). */
+    public TcpStats() {
+        this(-1);
+    }
+
+    public TcpStats(long connectionId) {
         this.connectionId = connectionId;
     }
 
