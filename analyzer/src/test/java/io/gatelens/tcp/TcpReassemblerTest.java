@@ -516,13 +516,34 @@ class TcpReassemblerTest {
 
     @Test
     void snaplenCutPayloadLeavesAGapForTheMissingBytes() {
-        // Same wire bytes as a full segment, but only part captured: the rest is a hole.
         Wire w = new Wire();
         handshake(w, CI, SI);
-        w.client(ACK, CI + 1, SI + 1, b("abcd"));
-        w.client(ACK, CI + 5, SI + 1, b("efgh"));
-        w.server(ACK, SI + 1, CI + 9, NONE);
+        w.cutNext = 4;
+        w.client(ACK, CI + 1, SI + 1, b("abcdefgh"));
+        w.client(ACK, CI + 9, SI + 1, b("ijkl"));
+        Recorder r = w.only();
+        assertEquals("abcd", s(r.bytes(CLIENT_TO_SERVER)), "the cut bytes are a hole, what follows waits");
+        long ack = w.server(ACK, SI + 1, CI + 13, NONE);
+        assertEquals("data gap data", r.kinds(CLIENT_TO_SERVER));
+        Recorder.Event gap = r.of(CLIENT_TO_SERVER, "gap").get(0);
+        assertEquals(4, gap.offset());
+        assertEquals(4, gap.length());
+        assertEquals(ack, gap.frame());
+        assertEquals("abcdijkl", s(r.bytes(CLIENT_TO_SERVER)));
         w.finish();
-        assertEquals("abcdefgh", s(w.only().bytes(CLIENT_TO_SERVER)));
+        assertEquals(12, r.stats.side(CLIENT_TO_SERVER).payloadBytes(), "as on the wire");
+        assertEquals(8, r.stats.side(CLIENT_TO_SERVER).deliveredBytes());
+    }
+
+    @Test
+    void resetPayloadIsNotStreamData() {
+        Wire w = new Wire();
+        handshake(w, CI, SI);
+        w.server(ACK, SI + 1, CI + 1, b("ok"));
+        w.server(RST | ACK, SI + 3, CI + 1, b("connection reset: diagnostic text"));
+        w.finish();
+        Recorder r = w.only();
+        assertEquals("ok", s(r.bytes(SERVER_TO_CLIENT)));
+        assertEquals("data reset", r.kinds(SERVER_TO_CLIENT));
     }
 }

@@ -33,6 +33,8 @@ final class Wire {
     int clientPort = 40000;
     /** Sees every frame before it is decoded, e.g. to write it to a capture file. */
     Consumer<Frame> tap = f -> { };
+    /** Bytes the snaplen cuts off the end of the next frame only. */
+    int cutNext;
 
     Wire() {
         this(TcpLimits.DEFAULT);
@@ -70,7 +72,8 @@ final class Wire {
                 .putInt((int) seq).putInt((int) ack).put((byte) 0x50).put((byte) flags).putShort((short) window).putInt(0);
         b.put(data, off, len);
         byte[] bytes = b.array();
-        frame.set(++number, nanos, 0, LinkType.ETHERNET.code(), bytes, 0, bytes.length, bytes.length, 0);
+        frame.set(++number, nanos, 0, LinkType.ETHERNET.code(), bytes, 0, bytes.length - cutNext, bytes.length, 0);
+        cutNext = 0;
         tap.accept(frame);
         assertTrue(decoder.decode(frame, packet), "test frame must decode");
         Connection conn = flows.observe(frame, packet);
