@@ -11,7 +11,6 @@ public enum AnomalyCode {
     TCP_GAP("tcp", Severity.WARNING, "bytes missing from the capture: delivered as a gap"),
     TCP_BUFFER_LIMIT("tcp", Severity.WARNING, "reassembly buffer cap hit on this connection; held data given up as a gap"),
     TCP_DATA_AFTER_FIN("tcp", Severity.WARNING, "data beyond the sender's FIN"),
-    TCP_SYN_DATA_IGNORED("tcp", Severity.INFO, "data carried on a SYN"),
     TCP_SYN_DATA("tcp", Severity.INFO, "data carried on a SYN (TCP Fast Open): delivered as stream data"),
 
     // --- HTTP/1.x (RFC 9110 / 9112)
