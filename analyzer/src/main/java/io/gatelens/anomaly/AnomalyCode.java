@@ -11,7 +11,7 @@ public enum AnomalyCode {
     TCP_GAP("tcp", Severity.WARNING, "bytes missing from the capture: delivered as a gap"),
     TCP_BUFFER_LIMIT("tcp", Severity.WARNING, "reassembly buffer cap hit on this connection; held data given up as a gap"),
     TCP_DATA_AFTER_FIN("tcp", Severity.WARNING, "data beyond the sender's FIN"),
-    TCP_SYN_DATA_IGNORED("tcp", Severity.INFO, "data carried on a SYN"),
+    TCP_SYN_DATA("tcp", Severity.INFO, "data carried on a SYN (TCP Fast Open): delivered as stream data"),
 
     // --- HTTP/1.x (RFC 9110 / 9112)
     HTTP_BAD_REQUEST_LINE("http", Severity.ERROR, "request line does not match method SP target SP HTTP-version"),
@@ -55,7 +55,10 @@ public enum AnomalyCode {
     WS_NON_MINIMAL_LENGTH("websocket", Severity.WARNING, "payload length not in its shortest form"),
     WS_BAD_CLOSE("websocket", Severity.ERROR, "close frame with a 1-byte payload or a code not allowed on the wire"),
     WS_DATA_AFTER_CLOSE("websocket", Severity.WARNING, "frames after the sender's close frame"),
-    WS_FRAME_TRUNCATED("websocket", Severity.ERROR, "stream ended inside a frame");
+    WS_FRAME_TRUNCATED("websocket", Severity.ERROR, "stream ended inside a frame"),
+    WS_BAD_LENGTH("websocket", Severity.ERROR, "64-bit payload length with its most significant bit set"),
+    WS_CUT_BY_GAP("websocket", Severity.WARNING, "a capture gap outside a payload of known length: rest of this direction not parsed"),
+    WS_BAD_NEGOTIATION("websocket", Severity.ERROR, "101 selects a subprotocol or extension the request did not offer");
 
     private final String group;
     private final Severity severity;

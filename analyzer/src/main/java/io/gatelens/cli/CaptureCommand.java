@@ -27,11 +27,23 @@ abstract class CaptureCommand {
                     + "early (and reported). Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
-    FlowTable newFlowTable(java.util.function.Consumer<io.gatelens.flow.Connection> done) {
+    int maxConnections() {
         if (maxConnections < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections must be at least 1");
         }
-        return new FlowTable(maxConnections, done);
+        return maxConnections;
+    }
+
+    FlowTable newFlowTable(java.util.function.Consumer<io.gatelens.flow.Connection> done) {
+        return new FlowTable(maxConnections(), done);
+    }
+
+    /** Rows are written in connection order unless too many waited behind a long connection. */
+    void warnOutOfOrder(io.gatelens.flow.InIdOrder<?> ordered) {
+        if (ordered.outOfOrder() > 0) {
+            spec.commandLine().getErr().println("gatelens: " + file + ": " + ordered.outOfOrder()
+                    + " rows written before a lower id: too many connections waited behind one still open");
+        }
     }
 
     /** Reads the whole file once. */

@@ -1,5 +1,6 @@
 package io.gatelens.cli;
 
+import io.gatelens.flow.Connection;
 import io.gatelens.flow.FlowTable;
 import io.gatelens.flow.InIdOrder;
 import io.gatelens.pipeline.CaptureSummary;
@@ -20,17 +21,14 @@ final class ConversationsCommand extends CaptureCommand implements Callable<Inte
     @Override
     public Integer call() throws Exception {
         CaptureSummary summary;
-        InIdOrder ordered;
+        InIdOrder<Connection> ordered;
         FlowTable flows;
         try (ConversationsReport report = format.json() ? ConversationsReport.json(out()) : ConversationsReport.text(out())) {
-            ordered = new InIdOrder(report);
+            ordered = InIdOrder.connections(report);
             flows = newFlowTable(ordered);
             summary = scan(flows);
         }
-        if (ordered.outOfOrder() > 0) {
-            spec.commandLine().getErr().println("gatelens: " + file + ": " + ordered.outOfOrder()
-                    + " rows written before a lower id: too many connections waited behind one still open");
-        }
+        warnOutOfOrder(ordered);
         return finish(summary, flows);
     }
 }

@@ -9,7 +9,9 @@ import java.io.Writer;
 
 /** JSON Lines through jackson-core's streaming generator: one object per line, no trees. */
 public final class Json {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    // Plain decimals: 0.000000000 rather than 0E-9, which some JSON readers choke on.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private Json() {}
 

@@ -23,6 +23,16 @@ public final class Times {
         return BigDecimal.valueOf(nanos, 9);
     }
 
+    /** Milliseconds with microsecond precision, exact. */
+    public static BigDecimal millis(long nanos) {
+        return BigDecimal.valueOf(nanos, 6).setScale(3, java.math.RoundingMode.HALF_EVEN);
+    }
+
+    /** Milliseconds for people: three decimals. */
+    public static String millisText(long nanos) {
+        return millis(nanos).toPlainString();
+    }
+
     /** Seconds for people: six decimals, like tshark's relative times. */
     public static String secondsText(long nanos) {
         return BigDecimal.valueOf(nanos, 9).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();

@@ -59,7 +59,7 @@ class CliTest {
         Run v = run("--version");
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("gatelens "), v.out());
-        for (String sub : List.of("info", "conversations")) {
+        for (String sub : List.of("info", "conversations", "streams")) {
             Run h = run(sub, "--help");
             assertEquals(0, h.code(), sub);
             assertTrue(h.out().contains("Usage: gatelens " + sub), h.out());
@@ -230,5 +230,25 @@ class CliTest {
         Run b = run("conversations", "--format", "json", gz.toString());
         assertEquals(0, b.code(), b.err());
         assertEquals(a.out(), b.out());
+    }
+
+    @Test
+    void streamsShowTheReassembledViewOfEachConnection() throws IOException {
+        JsonNode exp = expected("slow-backend-504");
+        Run r = run("streams", "--format", "json", capture("slow-backend-504"));
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> rows = jsonLines(r.out());
+        assertEquals(2, rows.size());
+        JsonNode upstream = rows.stream().filter(n -> n.get("server").asText().endsWith(":" + exp.get("backend_port")))
+                .findFirst().orElseThrow();
+        // nginx gave up after proxy_read_timeout and reset; the late answer met the RST.
+        assertEquals("reset_by_client", upstream.get("end").asText());
+        assertTrue(upstream.get("handshake_rtt_ms").decimalValue().signum() > 0);
+        JsonNode c2s = upstream.get("client_to_server");
+        assertEquals(c2s.get("payload_bytes").asLong(), c2s.get("delivered_bytes").asLong(), "no loss on loopback");
+        assertEquals(0, c2s.get("gaps").asInt());
+        assertTrue(c2s.get("rst").asBoolean());
+        assertEquals(0, rows.get(0).get("connection").asInt());
+        assertEquals(1, rows.get(1).get("connection").asInt());
     }
 }

@@ -32,7 +32,7 @@ class InIdOrderTest {
     @Test
     void rowsComeOutInIdOrderWhateverOrderConnectionsFinish() {
         List<Connection> c = connections(5);
-        InIdOrder order = new InIdOrder(x -> written.add(x.id()));
+        InIdOrder<Connection> order = InIdOrder.connections(x -> written.add(x.id()));
         for (int i : new int[] {2, 0, 4, 1, 3}) order.accept(c.get(i));
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), written);
         assertEquals(0, order.outOfOrder());
@@ -41,7 +41,7 @@ class InIdOrderTest {
     @Test
     void oneConnectionStillOpenHoldsAtMostMaxHeld() {
         List<Connection> c = connections(6);
-        InIdOrder order = new InIdOrder(2, x -> written.add(x.id()));
+        InIdOrder<Connection> order = new InIdOrder<>(2, Connection::id, x -> written.add(x.id()));
         order.accept(c.get(1));
         order.accept(c.get(2));
         assertEquals(List.of(), written, "two held: at the limit, nothing forced out");

@@ -1,0 +1,41 @@
+package io.gatelens.pipeline;
+
+import io.gatelens.flow.Connection;
+import io.gatelens.flow.FlowTable;
+import io.gatelens.tcp.StreamListener;
+import io.gatelens.tcp.TcpLimits;
+import io.gatelens.tcp.TcpReassembler;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** The chains the commands run: each one streaming pass, wired one way. */
+public final class Passes {
+    private Passes() {}
+
+    /** What one pass left for the command to report: the summary and the flow table's counters. */
+    public record Result(CaptureSummary summary, FlowTable flows) {}
+
+    /**
+     * Frames to connections to reassembled streams: {@code listeners} gives each connection its
+     * stream listener; {@code done} then sees each connection once it is over.
+     */
+    public static Result streams(Path file, int maxConnections, TcpLimits limits,
+                                 Function<Connection, StreamListener> listeners,
+                                 Consumer<Connection> done) throws IOException {
+        TcpReassembler reassembler = new TcpReassembler(limits, listeners);
+        FlowTable flows = new FlowTable(maxConnections, c -> {
+            reassembler.connectionDone(c);
+            done.accept(c);
+        });
+        CaptureSummary summary = new CapturePass(flows, reassembler::segment).run(file);
+        return new Result(summary, flows);
+    }
+
+    /** TCP statistics per connection, handed on as each connection ends. */
+    public static Result tcpStats(Path file, int maxConnections, Consumer<StreamSummary> rows) throws IOException {
+        return streams(file, maxConnections, TcpLimits.DEFAULT, c -> new StatsOnly(c, rows), c -> { });
+    }
+}
