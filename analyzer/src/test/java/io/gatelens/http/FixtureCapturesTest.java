@@ -76,6 +76,31 @@ class FixtureCapturesTest {
         assertTrue(r.feeder().stray.isEmpty(), scenario + ": " + r.feeder().stray);
     }
 
+    static String summary(Transaction t) {
+        return "c" + t.connection() + "#" + t.index() + " " + (t.request() == null ? "-" : t.request().method() + " "
+                + t.request().target()) + " -> " + t.status() + " " + t.end().id() + " " + t.resetBy()
+                + " req=" + t.requestBodyBytes() + " resp=" + t.responseBodyBytes() + " frames=" + t.requestFirstFrame()
+                + "," + t.requestLastFrame() + "," + t.responseFirstFrame() + "," + t.responseLastFrame()
+                + " tunnel=" + t.tunnelBytesClientToServer() + "/" + t.tunnelBytesServerToClient()
+                + " " + t.anomalies().stream().map(a -> a.code().id() + "@" + a.streamOffset() + "/f" + a.frame()).toList();
+    }
+
+    /** The real reassembler (main's Passes.streams) in front of HttpConnection gives what the simple feeder gives. */
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void realReassemblerAgreesWithTheFeeder(String scenario) throws IOException {
+        Run r = run(scenario);
+        List<Transaction> got = new ArrayList<>();
+        List<Anomaly> stray = new ArrayList<>();
+        io.gatelens.pipeline.Passes.streams(CAPTURES.resolve(scenario).resolve(r.expected().get("capture_file").asText()),
+                io.gatelens.flow.FlowTable.DEFAULT_MAX_LIVE, io.gatelens.tcp.TcpLimits.DEFAULT,
+                c -> new HttpConnection(c.id(), got::add, stray::add, HttpLimits.DEFAULT, UpgradeHandlerFactory.NONE),
+                c -> { });
+        List<String> want = r.feeder().transactions.stream().map(FixtureCapturesTest::summary).sorted().toList();
+        assertEquals(want, got.stream().map(FixtureCapturesTest::summary).sorted().toList(), scenario);
+        assertTrue(stray.isEmpty(), scenario + ": " + stray);
+    }
+
     @Test
     void healthyKeepaliveReusesOneUpstreamConnection() throws IOException {
         Run r = run("healthy-keepalive");
