@@ -101,6 +101,37 @@ class FixtureCapturesTest {
         assertTrue(stray.isEmpty(), scenario + ": " + stray);
     }
 
+    /** The upgrade contract end to end: main's WebSocketSession, created by the factory, reads the frames after the 101. */
+    @Test
+    void websocketSessionsGetTheBytesAfterThe101() throws IOException {
+        String scenario = "websocket-ok";
+        Run r = run(scenario);
+        List<io.gatelens.ws.WebSocketSession> sessions = new ArrayList<>();
+        List<Transaction> got = new ArrayList<>();
+        List<Anomaly> stray = new ArrayList<>();
+        UpgradeHandlerFactory ws = (id, request, response) -> {
+            io.gatelens.ws.WebSocketSession session = new io.gatelens.ws.WebSocketSession(id,
+                    io.gatelens.ws.WebSocketHandshake.check(request.method(), request.headers(), response.status(),
+                            response.headers()), stray::add);
+            sessions.add(session);
+            return session;
+        };
+        io.gatelens.pipeline.Passes.streams(CAPTURES.resolve(scenario).resolve(r.expected().get("capture_file").asText()),
+                io.gatelens.flow.FlowTable.DEFAULT_MAX_LIVE, io.gatelens.tcp.TcpLimits.DEFAULT,
+                c -> new HttpConnection(c.id(), got::add, stray::add, HttpLimits.DEFAULT, ws), c -> { });
+        assertEquals(2, sessions.size(), "client leg and upstream leg");
+        String echoed = r.expected().get("websocket").get("echoed_text").asText();
+        int code = r.expected().get("websocket").get("close_code").asInt();
+        for (io.gatelens.ws.WebSocketSession s : sessions) {
+            assertEquals(echoed, s.summary().firstText(Direction.SERVER_TO_CLIENT));
+            assertEquals(echoed, s.summary().firstText(Direction.CLIENT_TO_SERVER));
+            assertEquals(code, s.summary().closeCode(Direction.CLIENT_TO_SERVER));
+            assertTrue(s.summary().closeAnswered());
+        }
+        assertTrue(stray.isEmpty(), stray.toString());
+        assertTrue(got.stream().allMatch(t -> t.end() == TransactionEnd.WEBSOCKET_UPGRADED));
+    }
+
     @Test
     void healthyKeepaliveReusesOneUpstreamConnection() throws IOException {
         Run r = run("healthy-keepalive");
