@@ -656,7 +656,7 @@ public final class HttpParser {
      * A TLS record header (first three bytes) is given its own verdict.
      */
     private boolean virginByte(byte b, int idx) {
-        if (msgOffset == 0 && idx < 3 && tlsPrefixPossible(b, idx)) return true;
+        if (msgOffset == 0 && idx < 3 && tlsPrefixPossibleSoFar(idx) && tlsPrefixPossible(b, idx)) return true;
         if (msgOffset == 0 && idx > 0 && idx < 3 && tlsPrefixPossibleSoFar(idx)) {
             // The TLS pattern just broke: judge the bytes held back for it too.
             for (int k = 0; k < idx; k++) {

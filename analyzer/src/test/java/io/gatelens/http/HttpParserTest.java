@@ -379,7 +379,7 @@ class HttpParserTest {
 
     @Test
     void junkAtTheStartIsNotHttp() {
-        for (String junk : new String[] {"\u0000\u0001\u0002", "hello there\r\n", "{\"json\": 1}", "\u0016\u0003\u0009x"}) {
+        for (String junk : new String[] {"\u0000\u0001\u0002", "hello there\r\n", "{\"json\": 1}", "\u0016\u0003\u0009x", "G\u0003ET / HTTP/1.1\r\n"}) {
             Recorder r = requests(junk, "GET / HTTP/1.1\r\n\r\n");
             assertEquals(List.of(NOT_HTTP), r.codes(), junk);
             assertEquals(0, r.anomalies.get(0).streamOffset());
