@@ -15,7 +15,8 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Reads the packets between a reverse proxy and its upstreams and says what happened.",
-        subcommands = {InfoCommand.class, ConversationsCommand.class, StreamsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, ConversationsCommand.class, StreamsCommand.class, TransactionsCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:read to the end, nothing wrong found",

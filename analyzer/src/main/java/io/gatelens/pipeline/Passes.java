@@ -1,6 +1,8 @@
 package io.gatelens.pipeline;
 
+import io.gatelens.anomaly.Anomaly;
 import io.gatelens.flow.Connection;
+import io.gatelens.http.HttpLimits;
 import io.gatelens.flow.FlowTable;
 import io.gatelens.tcp.StreamListener;
 import io.gatelens.tcp.TcpLimits;
@@ -32,6 +34,16 @@ public final class Passes {
         });
         CaptureSummary summary = new CapturePass(flows, reassembler::segment).run(file);
         return new Result(summary, flows);
+    }
+
+    /**
+     * HTTP exchanges (with WebSocket sessions behind upgrades) as each completes, and anomalies
+     * that fall outside any exchange.
+     */
+    public static Result transactions(Path file, int maxConnections, HttpLimits limits,
+                                      Consumer<TransactionRow> rows, Consumer<Anomaly> anomalies) throws IOException {
+        HttpWiring http = new HttpWiring(limits, rows, anomalies);
+        return streams(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, c -> { });
     }
 
     /** TCP statistics per connection, handed on as each connection ends. */

@@ -1,0 +1,253 @@
+package io.gatelens.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.gatelens.anomaly.Anomaly;
+import io.gatelens.flow.Connection;
+import io.gatelens.http.RequestHead;
+import io.gatelens.http.Transaction;
+import io.gatelens.pipeline.TransactionRow;
+import io.gatelens.ws.HandshakeResult;
+import io.gatelens.ws.WebSocketSummary;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One line per HTTP exchange, as a table or JSON Lines, written as each exchange completes; plus
+ * the anomalies that fall outside any exchange. Captured strings are escaped before printing.
+ */
+public abstract class TransactionsReport implements AutoCloseable {
+    public static TransactionsReport text(PrintWriter out) {
+        return new Text(out);
+    }
+
+    public static TransactionsReport json(PrintWriter out) {
+        return new JsonLines(out);
+    }
+
+    public abstract void transaction(TransactionRow row);
+
+    public abstract void anomaly(Anomaly a);
+
+    @Override
+    public abstract void close();
+
+    /** Time from the last request byte to the first response byte, or -1. */
+    static long ttfbNanos(Transaction t) {
+        return t.responseFirstNanos() >= 0 && t.requestLastNanos() >= 0
+                ? t.responseFirstNanos() - t.requestLastNanos() : -1;
+    }
+
+    /** Time from the first request byte to the last response byte, or -1. */
+    static long totalNanos(Transaction t) {
+        return t.responseLastNanos() >= 0 && t.requestFirstNanos() >= 0
+                ? t.responseLastNanos() - t.requestFirstNanos() : -1;
+    }
+
+    /** WebSocket outcome for the row, or null when the request was not a WebSocket upgrade. */
+    static String webSocketOutcome(TransactionRow row) {
+        if (row.webSocket() != null) return row.webSocket().outcome().id();
+        HandshakeResult h = row.handshake();
+        if (h == null) return null;
+        if (h.status() < 0) return "no_answer";
+        if (h.status() == 101) return "upgraded";
+        // A proxy that dropped Upgrade/Connection makes the upstream answer an ordinary request.
+        return h.requestHasUpgrade() && h.requestHasConnectionUpgrade() ? "rejected" : "rejected_upgrade_headers_missing";
+    }
+
+    static List<Anomaly> anomalies(TransactionRow row) {
+        List<Anomaly> all = new ArrayList<>(row.transaction().anomalies());
+        all.addAll(row.webSocketAnomalies());
+        return all;
+    }
+
+    private static final class Text extends TransactionsReport {
+        private static final String FORMAT = "%5s  %-21s  %-21s  %-40s  %6s  %9s  %9s  %9s  %9s  %s%n";
+        private final PrintWriter out;
+
+        Text(PrintWriter out) {
+            this.out = out;
+            out.printf(FORMAT, "conn", "client", "server", "request", "status", "req bytes", "resp bytes",
+                    "ttfb ms", "total ms", "end");
+        }
+
+        @Override
+        public void transaction(TransactionRow row) {
+            Transaction t = row.transaction();
+            Connection c = row.connection();
+            RequestHead r = t.request();
+            String request = r == null ? "(request not captured)" : Text.clip(Escape.text(r.method() + " " + r.target()), 40);
+            StringBuilder end = new StringBuilder(t.end().id());
+            if (t.resetBy() != null) end.append(" by ").append(t.resetBy() == io.gatelens.tcp.Direction.CLIENT_TO_SERVER ? "client" : "server");
+            String ws = webSocketOutcome(row);
+            if (ws != null) end.append(", websocket ").append(ws);
+            List<Anomaly> anomalies = anomalies(row);
+            if (!anomalies.isEmpty()) {
+                end.append(" [");
+                for (int i = 0; i < anomalies.size() && i < 3; i++) {
+                    if (i > 0) end.append(", ");
+                    end.append(anomalies.get(i).code().id()).append(" @").append(anomalies.get(i).frame());
+                }
+                if (anomalies.size() > 3) end.append(", +").append(anomalies.size() - 3);
+                end.append(']');
+            }
+            out.printf(FORMAT, c.id(), c.client(), c.server(), request, t.status() < 0 ? "-" : t.status(),
+                    t.requestBodyBytes(), t.responseBodyBytes(), StreamsReport.millis(ttfbNanos(t)),
+                    StreamsReport.millis(totalNanos(t)), end);
+        }
+
+        private static String clip(String s, int width) {
+            return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+        }
+
+        @Override
+        public void anomaly(Anomaly a) {
+            out.printf("%5s  anomaly %s at frame %d (%s, stream offset %d): %s%n", a.connection(), a.code().id(),
+                    a.frame(), a.direction() == null ? "-" : a.direction().arrow(), a.streamOffset(),
+                    Escape.text(a.detail() == null ? a.code().summary() : a.detail()));
+        }
+
+        @Override
+        public void close() {
+            out.flush();
+        }
+    }
+
+    private static final class JsonLines extends TransactionsReport {
+        private final PrintWriter out;
+        private final JsonGenerator g;
+        private boolean any;
+
+        JsonLines(PrintWriter out) {
+            this.out = out;
+            this.g = Json.lines(out);
+        }
+
+        @Override
+        public void transaction(TransactionRow row) {
+            Transaction t = row.transaction();
+            Connection c = row.connection();
+            RequestHead r = t.request();
+            try {
+                g.writeStartObject();
+                g.writeStringField("type", "transaction");
+                g.writeNumberField("connection", c.id());
+                g.writeNumberField("index", t.index());
+                g.writeStringField("client", c.client().toString());
+                g.writeStringField("server", c.server().toString());
+                g.writeStringField("method", r == null ? null : r.method());
+                g.writeStringField("target", r == null ? null : r.target());
+                g.writeStringField("host", r == null ? null : r.headers().get("Host"));
+                if (t.status() < 0) g.writeNullField("status");
+                else g.writeNumberField("status", t.status());
+                g.writeStringField("reason", t.response() == null ? null : t.response().reason());
+                g.writeArrayFieldStart("interim");
+                for (int s : t.interimStatuses()) g.writeNumber(s);
+                g.writeEndArray();
+                g.writeNumberField("request_bytes", t.requestBodyBytes());
+                g.writeNumberField("response_bytes", t.responseBodyBytes());
+                frameField(g, "request_frame", t.requestFirstFrame());
+                frameField(g, "response_frame", t.responseFirstFrame());
+                if (t.requestFirstNanos() >= 0) g.writeStringField("start", Times.iso(t.requestFirstNanos()));
+                else g.writeNullField("start");
+                millisField(g, "ttfb_ms", ttfbNanos(t));
+                millisField(g, "total_ms", totalNanos(t));
+                g.writeStringField("end", t.end().id());
+                g.writeStringField("reset_by", t.resetBy() == null ? null
+                        : t.resetBy() == io.gatelens.tcp.Direction.CLIENT_TO_SERVER ? "client" : "server");
+                writeWebSocket(row);
+                g.writeArrayFieldStart("anomalies");
+                for (Anomaly a : anomalies(row)) anomalyObject(a);
+                g.writeEndArray();
+                g.writeEndObject();
+                any = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void writeWebSocket(TransactionRow row) throws IOException {
+            String outcome = webSocketOutcome(row);
+            if (outcome == null) {
+                g.writeNullField("websocket");
+                return;
+            }
+            g.writeObjectFieldStart("websocket");
+            g.writeStringField("outcome", outcome);
+            HandshakeResult h = row.handshake();
+            g.writeBooleanField("request_has_upgrade", h.requestHasUpgrade());
+            g.writeBooleanField("request_has_connection_upgrade", h.requestHasConnectionUpgrade());
+            if (h.upgraded()) g.writeBooleanField("accept_valid", !h.hasProblem(io.gatelens.anomaly.AnomalyCode.WS_BAD_ACCEPT));
+            WebSocketSummary ws = row.webSocket();
+            if (ws != null) {
+                for (io.gatelens.tcp.Direction d : io.gatelens.tcp.Direction.values()) {
+                    g.writeObjectFieldStart(d.id());
+                    g.writeNumberField("frames", ws.frames(d));
+                    g.writeNumberField("payload_bytes", ws.payloadBytes(d));
+                    if (ws.closeSent(d)) {
+                        g.writeNumberField("close_code", ws.closeCode(d));
+                        g.writeNumberField("close_frame", ws.closeFrame(d));
+                    }
+                    g.writeEndObject();
+                }
+                frameField(g, "outcome_frame", ws.outcomeFrame());
+            }
+            g.writeEndObject();
+        }
+
+        private void anomalyObject(Anomaly a) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("code", a.code().id());
+            g.writeStringField("severity", a.code().severity().id());
+            g.writeNumberField("connection", a.connection());
+            g.writeStringField("direction", a.direction() == null ? null : a.direction().id());
+            frameField(g, "frame", a.frame());
+            g.writeNumberField("offset", a.streamOffset());
+            g.writeStringField("detail", a.detail());
+            g.writeEndObject();
+        }
+
+        private static void frameField(JsonGenerator g, String name, long frame) throws IOException {
+            if (frame < 0) g.writeNullField(name);
+            else g.writeNumberField(name, frame);
+        }
+
+        private static void millisField(JsonGenerator g, String name, long nanos) throws IOException {
+            if (nanos < 0) g.writeNullField(name);
+            else g.writeNumberField(name, Times.millis(nanos));
+        }
+
+        @Override
+        public void anomaly(Anomaly a) {
+            try {
+                g.writeStartObject();
+                g.writeStringField("type", "anomaly");
+                g.writeStringField("code", a.code().id());
+                g.writeStringField("severity", a.code().severity().id());
+                g.writeNumberField("connection", a.connection());
+                g.writeStringField("direction", a.direction() == null ? null : a.direction().id());
+                frameField(g, "frame", a.frame());
+                g.writeNumberField("offset", a.streamOffset());
+                g.writeStringField("detail", a.detail());
+                g.writeEndObject();
+                any = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (any) out.println();
+            out.flush();
+        }
+    }
+}
