@@ -59,7 +59,7 @@ class CliTest {
         Run v = run("--version");
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("gatelens "), v.out());
-        for (String sub : List.of("info", "conversations", "streams")) {
+        for (String sub : List.of("info", "conversations", "streams", "transactions")) {
             Run h = run(sub, "--help");
             assertEquals(0, h.code(), sub);
             assertTrue(h.out().contains("Usage: gatelens " + sub), h.out());
@@ -250,5 +250,73 @@ class CliTest {
         assertTrue(c2s.get("rst").asBoolean());
         assertEquals(0, rows.get(0).get("connection").asInt());
         assertEquals(1, rows.get(1).get("connection").asInt());
+    }
+
+    private List<JsonNode> transactions(String scenario) throws IOException {
+        Run r = run("transactions", "--format", "json", capture(scenario));
+        assertEquals(0, r.code(), r.err());
+        return jsonLines(r.out()).stream().filter(n -> n.get("type").asText().equals("transaction")).toList();
+    }
+
+    private static JsonNode onPort(List<JsonNode> rows, JsonNode port) {
+        return rows.stream().filter(n -> n.get("server").asText().endsWith(":" + port)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void transactionsSayWhatTheUpstreamDidAndWhatTheClientGot() throws IOException {
+        JsonNode exp = expected("reset-after-request");
+        List<JsonNode> rows = transactions("reset-after-request");
+        assertEquals(2, rows.size());
+        JsonNode upstream = onPort(rows, exp.get("backend_port"));
+        assertEquals("GET", upstream.get("method").asText());
+        assertEquals("/", upstream.get("target").asText());
+        assertTrue(upstream.get("status").isNull());
+        assertEquals("connection_reset", upstream.get("end").asText());
+        assertEquals("server", upstream.get("reset_by").asText());
+        JsonNode client = onPort(rows, exp.get("proxy_port"));
+        assertEquals(exp.get("requests").get(0).get("status").asInt(), client.get("status").asInt());
+        assertEquals("complete", client.get("end").asText());
+        assertTrue(client.get("ttfb_ms").decimalValue().signum() > 0);
+        for (String field : List.of("connection", "client", "server", "method", "target", "status", "request_bytes",
+                "response_bytes", "ttfb_ms", "total_ms", "end")) {
+            assertTrue(client.has(field), field);
+        }
+    }
+
+    @Test
+    void transactionsCarryProtocolAnomaliesWithTheirFrames() throws IOException {
+        JsonNode exp = expected("bad-chunked");
+        JsonNode upstream = onPort(transactions("bad-chunked"), exp.get("backend_port"));
+        assertEquals("body_malformed", upstream.get("end").asText());
+        JsonNode anomaly = upstream.get("anomalies").get(0);
+        assertEquals("http_bad_chunk_size", anomaly.get("code").asText());
+        assertEquals("server_to_client", anomaly.get("direction").asText());
+        assertTrue(anomaly.get("frame").asInt() > upstream.get("response_frame").asInt());
+
+        JsonNode bad = onPort(transactions("malformed-status-line"), expected("malformed-status-line").get("backend_port"));
+        assertTrue(bad.get("status").isNull());
+        assertEquals("http_bad_status_line", bad.get("anomalies").get(0).get("code").asText());
+    }
+
+    @Test
+    void webSocketUpgradesShowTheSessionOutcome() throws IOException {
+        for (JsonNode row : transactions("websocket-ok")) {
+            assertEquals(101, row.get("status").asInt());
+            assertEquals("websocket_upgraded", row.get("end").asText());
+            JsonNode ws = row.get("websocket");
+            assertEquals("closed_cleanly", ws.get("outcome").asText());
+            assertTrue(ws.get("accept_valid").asBoolean());
+            assertEquals(1000, ws.get("client_to_server").get("close_code").asInt());
+            assertEquals(1000, ws.get("server_to_client").get("close_code").asInt());
+        }
+        JsonNode exp = expected("websocket-close-mid-handshake");
+        List<JsonNode> rows = transactions("websocket-close-mid-handshake");
+        JsonNode client = onPort(rows, exp.get("proxy_port"));
+        assertEquals(502, client.get("status").asInt());
+        assertEquals("rejected", client.get("websocket").get("outcome").asText(),
+                "nginx forwarded Upgrade and Connection; the upstream broke the handshake");
+        JsonNode upstream = onPort(rows, exp.get("backend_port"));
+        assertTrue(upstream.get("status").isNull(), "the 101 head never completed");
+        assertEquals("closed_early", upstream.get("end").asText());
     }
 }
