@@ -1,11 +1,8 @@
 package io.gatelens.report;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.gatelens.flow.Connection;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
 /**
@@ -49,19 +46,15 @@ public abstract class ConversationsReport implements Consumer<Connection>, AutoC
     }
 
     private static final class JsonLines extends ConversationsReport {
-        private final PrintWriter out;
-        private final JsonGenerator g;
-        private boolean any;
+        private final JsonRows rows;
 
         JsonLines(PrintWriter out) {
-            this.out = out;
-            this.g = Json.lines(out);
+            this.rows = new JsonRows(out);
         }
 
         @Override
         public void accept(Connection c) {
-            try {
-                g.writeStartObject();
+            rows.row(g -> {
                 g.writeNumberField("connection", c.id());
                 g.writeStringField("client", c.client().toString());
                 g.writeStringField("server", c.server().toString());
@@ -77,22 +70,12 @@ public abstract class ConversationsReport implements Consumer<Connection>, AutoC
                 g.writeNumberField("last_frame", c.lastFrame());
                 g.writeNumberField("syn_count", c.synCount());
                 g.writeStringField("end", c.end().id());
-                g.writeEndObject();
-                any = true;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
         }
 
         @Override
         public void close() {
-            try {
-                g.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (any) out.println();
-            out.flush();
+            rows.close();
         }
     }
 }

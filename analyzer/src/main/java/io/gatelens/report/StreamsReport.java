@@ -8,7 +8,6 @@ import io.gatelens.tcp.TcpStats;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
 /** The TCP view of each connection, as a table or JSON Lines, written row by row. */
@@ -58,44 +57,31 @@ public abstract class StreamsReport implements Consumer<StreamSummary>, AutoClos
     }
 
     private static final class JsonLines extends StreamsReport {
-        private final PrintWriter out;
-        private final JsonGenerator g;
-        private boolean any;
+        private final JsonRows rows;
 
         JsonLines(PrintWriter out) {
-            this.out = out;
-            this.g = Json.lines(out);
+            this.rows = new JsonRows(out);
         }
 
         @Override
         public void accept(StreamSummary row) {
             Connection c = row.connection();
             TcpStats s = row.stats();
-            try {
-                g.writeStartObject();
+            rows.row(g -> {
                 g.writeNumberField("connection", c.id());
                 g.writeStringField("client", c.client().toString());
                 g.writeStringField("server", c.server().toString());
                 g.writeNumberField("frames", c.frames());
                 g.writeStringField("start", Times.iso(c.firstNanos()));
                 g.writeNumberField("duration_s", Times.seconds(c.durationNanos()));
-                millisField(g, "handshake_rtt_ms", s.handshakeRttNanos());
-                millisField(g, "syn_to_synack_ms", s.synToSynAckNanos());
-                millisField(g, "synack_to_ack_ms", s.synAckToAckNanos());
+                JsonRows.millis(g, "handshake_rtt_ms", s.handshakeRttNanos());
+                JsonRows.millis(g, "syn_to_synack_ms", s.synToSynAckNanos());
+                JsonRows.millis(g, "synack_to_ack_ms", s.synAckToAckNanos());
                 g.writeNumberField("syn_retransmissions", s.synRetransmissions());
                 g.writeNumberField("synack_retransmissions", s.synAckRetransmissions());
                 for (Direction d : Direction.values()) side(g, d, s.side(d));
                 g.writeStringField("end", c.end().id());
-                g.writeEndObject();
-                any = true;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static void millisField(JsonGenerator g, String name, long nanos) throws IOException {
-            if (nanos < 0) g.writeNullField(name);
-            else g.writeNumberField(name, Times.millis(nanos));
+            });
         }
 
         private static void side(JsonGenerator g, Direction d, TcpStats.Side s) throws IOException {
@@ -119,13 +105,7 @@ public abstract class StreamsReport implements Consumer<StreamSummary>, AutoClos
 
         @Override
         public void close() {
-            try {
-                g.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (any) out.println();
-            out.flush();
+            rows.close();
         }
     }
 }

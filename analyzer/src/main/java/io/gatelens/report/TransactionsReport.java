@@ -11,7 +11,6 @@ import io.gatelens.ws.WebSocketSummary;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -117,13 +116,10 @@ public abstract class TransactionsReport implements AutoCloseable {
     }
 
     private static final class JsonLines extends TransactionsReport {
-        private final PrintWriter out;
-        private final JsonGenerator g;
-        private boolean any;
+        private final JsonRows rows;
 
         JsonLines(PrintWriter out) {
-            this.out = out;
-            this.g = Json.lines(out);
+            this.rows = new JsonRows(out);
         }
 
         @Override
@@ -131,8 +127,7 @@ public abstract class TransactionsReport implements AutoCloseable {
             Transaction t = row.transaction();
             Connection c = row.connection();
             RequestHead r = t.request();
-            try {
-                g.writeStartObject();
+            rows.row(g -> {
                 g.writeStringField("type", "transaction");
                 g.writeNumberField("connection", c.id());
                 g.writeNumberField("index", t.index());
@@ -149,27 +144,27 @@ public abstract class TransactionsReport implements AutoCloseable {
                 g.writeEndArray();
                 g.writeNumberField("request_bytes", t.requestBodyBytes());
                 g.writeNumberField("response_bytes", t.responseBodyBytes());
-                frameField(g, "request_frame", t.requestFirstFrame());
-                frameField(g, "response_frame", t.responseFirstFrame());
+                JsonRows.frame(g, "request_frame", t.requestFirstFrame());
+                JsonRows.frame(g, "response_frame", t.responseFirstFrame());
                 if (t.requestFirstNanos() >= 0) g.writeStringField("start", Times.iso(t.requestFirstNanos()));
                 else g.writeNullField("start");
-                millisField(g, "ttfb_ms", ttfbNanos(t));
-                millisField(g, "total_ms", totalNanos(t));
+                JsonRows.millis(g, "ttfb_ms", ttfbNanos(t));
+                JsonRows.millis(g, "total_ms", totalNanos(t));
                 g.writeStringField("end", t.end().id());
                 g.writeStringField("reset_by", t.resetBy() == null ? null
                         : t.resetBy() == io.gatelens.tcp.Direction.CLIENT_TO_SERVER ? "client" : "server");
-                writeWebSocket(row);
+                writeWebSocket(g, row);
                 g.writeArrayFieldStart("anomalies");
-                for (Anomaly a : anomalies(row)) anomalyObject(a);
+                for (Anomaly a : anomalies(row)) {
+                    g.writeStartObject();
+                    anomalyFields(g, a);
+                    g.writeEndObject();
+                }
                 g.writeEndArray();
-                g.writeEndObject();
-                any = true;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
         }
 
-        private void writeWebSocket(TransactionRow row) throws IOException {
+        private static void writeWebSocket(JsonGenerator g, TransactionRow row) throws IOException {
             String outcome = webSocketOutcome(row);
             if (outcome == null) {
                 g.writeNullField("websocket");
@@ -193,61 +188,32 @@ public abstract class TransactionsReport implements AutoCloseable {
                     }
                     g.writeEndObject();
                 }
-                frameField(g, "outcome_frame", ws.outcomeFrame());
+                JsonRows.frame(g, "outcome_frame", ws.outcomeFrame());
             }
             g.writeEndObject();
         }
 
-        private void anomalyObject(Anomaly a) throws IOException {
-            g.writeStartObject();
+        private static void anomalyFields(JsonGenerator g, Anomaly a) throws IOException {
             g.writeStringField("code", a.code().id());
             g.writeStringField("severity", a.code().severity().id());
             g.writeNumberField("connection", a.connection());
             g.writeStringField("direction", a.direction() == null ? null : a.direction().id());
-            frameField(g, "frame", a.frame());
+            JsonRows.frame(g, "frame", a.frame());
             g.writeNumberField("offset", a.streamOffset());
             g.writeStringField("detail", a.detail());
-            g.writeEndObject();
-        }
-
-        private static void frameField(JsonGenerator g, String name, long frame) throws IOException {
-            if (frame < 0) g.writeNullField(name);
-            else g.writeNumberField(name, frame);
-        }
-
-        private static void millisField(JsonGenerator g, String name, long nanos) throws IOException {
-            if (nanos < 0) g.writeNullField(name);
-            else g.writeNumberField(name, Times.millis(nanos));
         }
 
         @Override
         public void anomaly(Anomaly a) {
-            try {
-                g.writeStartObject();
+            rows.row(g -> {
                 g.writeStringField("type", "anomaly");
-                g.writeStringField("code", a.code().id());
-                g.writeStringField("severity", a.code().severity().id());
-                g.writeNumberField("connection", a.connection());
-                g.writeStringField("direction", a.direction() == null ? null : a.direction().id());
-                frameField(g, "frame", a.frame());
-                g.writeNumberField("offset", a.streamOffset());
-                g.writeStringField("detail", a.detail());
-                g.writeEndObject();
-                any = true;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+                anomalyFields(g, a);
+            });
         }
 
         @Override
         public void close() {
-            try {
-                g.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (any) out.println();
-            out.flush();
+            rows.close();
         }
     }
 }

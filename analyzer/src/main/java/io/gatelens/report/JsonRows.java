@@ -1,0 +1,59 @@
+package io.gatelens.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** The JSON Lines writer the row reports share: one object per row, one generator for all. */
+final class JsonRows implements AutoCloseable {
+    /** A row's fields, written into the open object. */
+    @FunctionalInterface
+    interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private final PrintWriter out;
+    private final JsonGenerator g;
+    private boolean any;
+
+    JsonRows(PrintWriter out) {
+        this.out = out;
+        this.g = Json.lines(out);
+    }
+
+    void row(Fields fields) {
+        try {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+            any = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Milliseconds, or null for a time that was not seen (negative). */
+    static void millis(JsonGenerator g, String name, long nanos) throws IOException {
+        if (nanos < 0) g.writeNullField(name);
+        else g.writeNumberField(name, Times.millis(nanos));
+    }
+
+    /** A frame number, or null for one that was not seen (negative). */
+    static void frame(JsonGenerator g, String name, long frame) throws IOException {
+        if (frame < 0) g.writeNullField(name);
+        else g.writeNumberField(name, frame);
+    }
+
+    @Override
+    public void close() {
+        try {
+            g.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (any) out.println();
+        out.flush();
+    }
+}
