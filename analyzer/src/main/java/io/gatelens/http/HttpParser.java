@@ -73,6 +73,8 @@ public final class HttpParser {
     // --- the line being read (start line, field line, trailer line)
     private byte[] line = new byte[256];
     private int lineLen;
+    /** Index of the first SP in the line, or -1: spares a scan of the line for every byte. */
+    private int lineFirstSp = -1;
     private boolean pendingCr;
     private boolean lineStarted;
     private long lineOffset;
@@ -568,6 +570,7 @@ public final class HttpParser {
 
     private void startLine() {
         lineLen = 0;
+        lineFirstSp = -1;
         pendingCr = false;
         lineStarted = false;
     }
@@ -638,6 +641,7 @@ public final class HttpParser {
         if (lineLen == line.length) {
             line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, limits.maxHeaderSectionBytes() + 1));
         }
+        if (b == SP && lineFirstSp < 0) lineFirstSp = lineLen;
         line[lineLen++] = b;
         if (state == State.START_LINE && virgin && lineLen == 3 && tlsRecordStart()) {
             notHttp(AnomalyCode.NOT_HTTP_TLS, "TLS record header " + escape(line, 0, 3));
@@ -694,9 +698,7 @@ public final class HttpParser {
         if ((v < 0x20 && v != HTAB) || v == 0x7f) return false;
         if (mode == Mode.RESPONSE) return idx >= HTTP_SLASH.length || b == HTTP_SLASH[idx];
         if (b == SP && idx > 0) return true;
-        for (int k = 0; k < idx; k++) {
-            if (line[k] == SP) return true;
-        }
+        if (lineFirstSp >= 0 && lineFirstSp < idx) return true;
         return isTchar(v);
     }
 
