@@ -224,6 +224,12 @@ public final class HttpParser {
                     n = end - i;
                     ignoredBytes += n;
                     break;
+                case START_LINE: case HEADER_LINE: case TRAILER_LINE:
+                    n = lineRun(buf, i, end);
+                    if (n > 0) break;
+                    step(buf[i]);
+                    n = 1;
+                    break;
                 default:
                     step(buf[i]);
                     n = 1;
@@ -618,6 +624,45 @@ public final class HttpParser {
                     ? "start line" : "field line \"" + escapeWith(b) + "\""));
         }
         append(b);
+    }
+
+    /**
+     * Takes in one go the bytes of a head line up to the next CR, LF or NUL, when doing them one at
+     * a time through {@link #lineByte} could do nothing but append them: no pending CR, no check
+     * of a stream's first start line, no limit reached. Returns how many it took (0: none, the
+     * caller steps the byte). Heads are most of the bytes the byte-at-a-time path sees.
+     */
+    private int lineRun(byte[] buf, int from, int end) {
+        if (pendingCr || (virgin && state == State.START_LINE)) return 0;
+        int room = limits.maxHeaderSectionBytes() - sectionBytes;
+        if (state == State.START_LINE) room = Math.min(room, limits.maxStartLineBytes() - lineLen);
+        int stop = (int) Math.min(end, (long) from + Math.max(room, 0));
+        int k = from;
+        int firstSp = -1;
+        while (k < stop) {
+            byte b = buf[k];
+            if (b == CR || b == LF || b == 0) break;
+            if (b == SP && firstSp < 0) firstSp = k - from;
+            k++;
+        }
+        int n = k - from;
+        if (n == 0) return 0;
+        if (!lineStarted) {
+            lineStarted = true;
+            lineOffset = pos;
+            lineFrame = frame;
+            lineNanos = nanos;
+        }
+        if (lineLen + n > line.length) {
+            // lineLen + n <= sectionBytes <= the section cap, so this stays within what lineByte grows to.
+            line = java.util.Arrays.copyOf(line, Math.max(lineLen + n,
+                    Math.min(line.length * 2, limits.maxHeaderSectionBytes() + 1)));
+        }
+        if (firstSp >= 0 && lineFirstSp < 0) lineFirstSp = lineLen + firstSp;
+        System.arraycopy(buf, from, line, lineLen, n);
+        lineLen += n;
+        sectionBytes += n;
+        return n;
     }
 
     private void bareLf() {
