@@ -979,14 +979,19 @@ public final class HttpParser {
                 report(AnomalyCode.HTTP_CONTENT_LENGTH_WITH_CHUNKED, clOffset, clFrame, clNanos,
                         "Content-Length: " + escape(cl.get(0)) + " with Transfer-Encoding: " + escape(te.get(0)));
             }
-            String codings = String.join(",", te);
             String last = null;
             boolean chunkedEarlier = false;
-            for (String part : codings.split(",")) {
-                String p = part.strip();
-                if (p.isEmpty()) continue;
-                if (last != null && last.equalsIgnoreCase("chunked")) chunkedEarlier = true;
-                last = p;
+            if (te.size() == 1 && te.get(0).equalsIgnoreCase("chunked")) {
+                // Nearly every chunked message: what the general walk below concludes, without
+                // joining and splitting.
+                last = te.get(0);
+            } else {
+                for (String part : String.join(",", te).split(",")) {
+                    String p = part.strip();
+                    if (p.isEmpty()) continue;
+                    if (last != null && last.equalsIgnoreCase("chunked")) chunkedEarlier = true;
+                    last = p;
+                }
             }
             boolean chunked = last != null && last.equalsIgnoreCase("chunked");
             if (chunked && !chunkedEarlier) {
@@ -998,7 +1003,7 @@ public final class HttpParser {
             // request cannot, and chunked anywhere but last is always wrong.
             if (mode == Mode.REQUEST || chunkedEarlier || last == null) {
                 report(AnomalyCode.HTTP_BAD_TRANSFER_ENCODING, teOffset, teFrame, teNanos,
-                        "Transfer-Encoding: " + escape(codings));
+                        "Transfer-Encoding: " + escape(String.join(",", te)));
             }
             if (mode == Mode.REQUEST) {
                 finishMessage(MessageEnd.How.MALFORMED, null, endOffset);
