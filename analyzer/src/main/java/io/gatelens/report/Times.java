@@ -65,7 +65,15 @@ public final class Times {
 
     /** Milliseconds for people: three decimals. */
     public static String millisText(long nanos) {
-        return millis(nanos).toPlainString();
+        if (nanos < 0) return millis(nanos).toPlainString();
+        // The same rounding as millis() (half-even to the microsecond) without a BigDecimal:
+        // every transactions row writes two of these.
+        long micros = nanos / 1000;
+        int rest = (int) (nanos % 1000);
+        if (rest > 500 || (rest == 500 && (micros & 1) == 1)) micros++;
+        int frac = (int) (micros % 1000);
+        return (micros / 1000) + "." + (char) ('0' + frac / 100) + (char) ('0' + frac / 10 % 10)
+                + (char) ('0' + frac % 10);
     }
 
     /** Seconds for people: six decimals, like tshark's relative times. */

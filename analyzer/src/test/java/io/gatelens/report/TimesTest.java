@@ -65,4 +65,19 @@ class TimesTest {
             assertEquals(reference(n), Times.iso(n), "nanos " + n);
         }
     }
+
+    /** millisText rounds as millis() does (half-even to the microsecond) and prints the same text. */
+    @Test
+    void millisTextMatchesBigDecimal() {
+        long[] cases = {0, 1, 499, 500, 501, 1499, 1500, 1501, 2500, 999_999_499L, 999_999_500L,
+                999_999_501L, 1_000_000_000L, 123_456_789L, Long.MAX_VALUE, Long.MAX_VALUE - 500,
+                -1, -500, -1500, -123_456_789L, Long.MIN_VALUE};
+        for (long n : cases) assertEquals(Times.millis(n).toPlainString(), Times.millisText(n), "nanos " + n);
+        SplittableRandom r = new SplittableRandom(42);
+        for (int k = 0; k < 200_000; k++) {
+            long n = k % 2 == 0 ? r.nextLong(0, 10_000_000_000L) : r.nextLong();
+            if (k % 3 == 0) n = n / 1000 * 1000 + 500; // exact ties
+            assertEquals(Times.millis(n).toPlainString(), Times.millisText(n), "nanos " + n);
+        }
+    }
 }
