@@ -9,6 +9,8 @@ import java.util.Arrays;
 public final class Endpoint {
     private final byte[] address;
     private final int port;
+    /** "ip:port", made on first use: reports print it on every row of the connection. */
+    private String text;
 
     public Endpoint(byte[] address, int addressLength, int port) {
         this.address = Arrays.copyOf(address, addressLength);
@@ -29,8 +31,11 @@ public final class Endpoint {
 
     @Override
     public String toString() {
-        String ip = addressText(address);
-        return address.length == 16 ? "[" + ip + "]:" + port : ip + ":" + port;
+        if (text == null) {
+            String ip = addressText(address);
+            text = address.length == 16 ? "[" + ip + "]:" + port : ip + ":" + port;
+        }
+        return text;
     }
 
     @Override

@@ -47,6 +47,28 @@ public final class Headers {
      * {@code token}, ignoring case and surrounding whitespace, in any of its lines.
      */
     public boolean hasToken(String name, String token) {
+        if (token.isEmpty()) return hasTokenBySplit(name, token);
+        // Walks the commas in place: this runs on every message, and split() allocated per part.
+        for (int i = 0; i < names.size(); i++) {
+            if (!names.get(i).equalsIgnoreCase(name)) continue;
+            String v = values.get(i);
+            int from = 0;
+            while (from <= v.length()) {
+                int comma = v.indexOf(',', from);
+                int to = comma < 0 ? v.length() : comma;
+                int s = from;
+                int e = to;
+                while (s < e && v.charAt(s) <= ' ') s++; // what String.trim() drops
+                while (e > s && v.charAt(e - 1) <= ' ') e--;
+                if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) return true;
+                from = to + 1;
+            }
+        }
+        return false;
+    }
+
+    /** The plain definition; an empty token keeps split()'s handling of empty parts. */
+    private boolean hasTokenBySplit(String name, String token) {
         for (String v : getAll(name)) {
             for (String part : v.split(",")) {
                 if (part.trim().equalsIgnoreCase(token)) return true;

@@ -73,6 +73,8 @@ public final class HttpParser {
     // --- the line being read (start line, field line, trailer line)
     private byte[] line = new byte[256];
     private int lineLen;
+    /** Index of the first SP in the line, or -1: spares a scan of the line for every byte. */
+    private int lineFirstSp = -1;
     private boolean pendingCr;
     private boolean lineStarted;
     private long lineOffset;
@@ -221,6 +223,12 @@ public final class HttpParser {
                 case NOT_HTTP:
                     n = end - i;
                     ignoredBytes += n;
+                    break;
+                case START_LINE: case HEADER_LINE: case TRAILER_LINE:
+                    n = lineRun(buf, i, end);
+                    if (n > 0) break;
+                    step(buf[i]);
+                    n = 1;
                     break;
                 default:
                     step(buf[i]);
@@ -568,6 +576,7 @@ public final class HttpParser {
 
     private void startLine() {
         lineLen = 0;
+        lineFirstSp = -1;
         pendingCr = false;
         lineStarted = false;
     }
@@ -617,6 +626,45 @@ public final class HttpParser {
         append(b);
     }
 
+    /**
+     * Takes in one go the bytes of a head line up to the next CR, LF or NUL, when doing them one at
+     * a time through {@link #lineByte} could do nothing but append them: no pending CR, no check
+     * of a stream's first start line, no limit reached. Returns how many it took (0: none, the
+     * caller steps the byte). Heads are most of the bytes the byte-at-a-time path sees.
+     */
+    private int lineRun(byte[] buf, int from, int end) {
+        if (pendingCr || (virgin && state == State.START_LINE)) return 0;
+        int room = limits.maxHeaderSectionBytes() - sectionBytes;
+        if (state == State.START_LINE) room = Math.min(room, limits.maxStartLineBytes() - lineLen);
+        int stop = (int) Math.min(end, (long) from + Math.max(room, 0));
+        int k = from;
+        int firstSp = -1;
+        while (k < stop) {
+            byte b = buf[k];
+            if (b == CR || b == LF || b == 0) break;
+            if (b == SP && firstSp < 0) firstSp = k - from;
+            k++;
+        }
+        int n = k - from;
+        if (n == 0) return 0;
+        if (!lineStarted) {
+            lineStarted = true;
+            lineOffset = pos;
+            lineFrame = frame;
+            lineNanos = nanos;
+        }
+        if (lineLen + n > line.length) {
+            // lineLen + n <= sectionBytes <= the section cap, so this stays within what lineByte grows to.
+            line = java.util.Arrays.copyOf(line, Math.max(lineLen + n,
+                    Math.min(line.length * 2, limits.maxHeaderSectionBytes() + 1)));
+        }
+        if (firstSp >= 0 && lineFirstSp < 0) lineFirstSp = lineLen + firstSp;
+        System.arraycopy(buf, from, line, lineLen, n);
+        lineLen += n;
+        sectionBytes += n;
+        return n;
+    }
+
     private void bareLf() {
         if (!sawBareLf) {
             sawBareLf = true;
@@ -638,6 +686,7 @@ public final class HttpParser {
         if (lineLen == line.length) {
             line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, limits.maxHeaderSectionBytes() + 1));
         }
+        if (b == SP && lineFirstSp < 0) lineFirstSp = lineLen;
         line[lineLen++] = b;
         if (state == State.START_LINE && virgin && lineLen == 3 && tlsRecordStart()) {
             notHttp(AnomalyCode.NOT_HTTP_TLS, "TLS record header " + escape(line, 0, 3));
@@ -694,9 +743,7 @@ public final class HttpParser {
         if ((v < 0x20 && v != HTAB) || v == 0x7f) return false;
         if (mode == Mode.RESPONSE) return idx >= HTTP_SLASH.length || b == HTTP_SLASH[idx];
         if (b == SP && idx > 0) return true;
-        for (int k = 0; k < idx; k++) {
-            if (line[k] == SP) return true;
-        }
+        if (lineFirstSp >= 0 && lineFirstSp < idx) return true;
         return isTchar(v);
     }
 
@@ -932,14 +979,19 @@ public final class HttpParser {
                 report(AnomalyCode.HTTP_CONTENT_LENGTH_WITH_CHUNKED, clOffset, clFrame, clNanos,
                         "Content-Length: " + escape(cl.get(0)) + " with Transfer-Encoding: " + escape(te.get(0)));
             }
-            String codings = String.join(",", te);
             String last = null;
             boolean chunkedEarlier = false;
-            for (String part : codings.split(",")) {
-                String p = part.strip();
-                if (p.isEmpty()) continue;
-                if (last != null && last.equalsIgnoreCase("chunked")) chunkedEarlier = true;
-                last = p;
+            if (te.size() == 1 && te.get(0).equalsIgnoreCase("chunked")) {
+                // Nearly every chunked message: what the general walk below concludes, without
+                // joining and splitting.
+                last = te.get(0);
+            } else {
+                for (String part : String.join(",", te).split(",")) {
+                    String p = part.strip();
+                    if (p.isEmpty()) continue;
+                    if (last != null && last.equalsIgnoreCase("chunked")) chunkedEarlier = true;
+                    last = p;
+                }
             }
             boolean chunked = last != null && last.equalsIgnoreCase("chunked");
             if (chunked && !chunkedEarlier) {
@@ -951,7 +1003,7 @@ public final class HttpParser {
             // request cannot, and chunked anywhere but last is always wrong.
             if (mode == Mode.REQUEST || chunkedEarlier || last == null) {
                 report(AnomalyCode.HTTP_BAD_TRANSFER_ENCODING, teOffset, teFrame, teNanos,
-                        "Transfer-Encoding: " + escape(codings));
+                        "Transfer-Encoding: " + escape(String.join(",", te)));
             }
             if (mode == Mode.REQUEST) {
                 finishMessage(MessageEnd.How.MALFORMED, null, endOffset);

@@ -37,7 +37,11 @@ final class JsonRows implements AutoCloseable {
     /** Milliseconds, or null for a time that was not seen (negative). */
     static void millis(JsonGenerator g, String name, long nanos) throws IOException {
         if (nanos < 0) g.writeNullField(name);
-        else g.writeNumberField(name, Times.millis(nanos));
+        else {
+            // The text millis() would print, written as the number it is.
+            g.writeFieldName(name);
+            g.writeNumber(Times.millisText(nanos));
+        }
     }
 
     /** A frame number, or null for one that was not seen (negative). */
