@@ -13,6 +13,7 @@ public final class Connection {
 
     ConnectionKey key;
     boolean released;
+    private boolean analysisFinished;
 
     long frames;
     long clientFrames;
@@ -65,6 +66,20 @@ public final class Connection {
 
     boolean ended() {
         return clientRst || serverRst || (clientFin && serverFin);
+    }
+
+    /** FIN both ways, or a reset: the connection is over, though late segments may still come. */
+    public boolean hasEnded() {
+        return ended();
+    }
+
+    /** The analysis above the flow table has finished with this connection (see Passes). */
+    public boolean analysisFinished() {
+        return analysisFinished;
+    }
+
+    public void finishAnalysis() {
+        analysisFinished = true;
     }
 
     public ConnectionEnd end() {

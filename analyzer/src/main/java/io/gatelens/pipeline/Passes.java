@@ -32,7 +32,19 @@ public final class Passes {
             reassembler.connectionDone(c);
             done.accept(c);
         });
-        CaptureSummary summary = new CapturePass(flows, reassembler::segment).run(file);
+        // A connection's streams are finished as soon as it ends (FIN both ways, or RST), not when
+        // the flow table lets it go: at thousands of connections a second, holding parsers for the
+        // table's linger would make memory grow with the capture. Late segments (the last ACK)
+        // still count in the flow table; any data they carry is past the end and not analysed.
+        CapturePass.SegmentListener segments = (c, dir, frame, packet) -> {
+            if (c.analysisFinished()) return;
+            reassembler.segment(c, dir, frame, packet);
+            if (c.hasEnded()) {
+                c.finishAnalysis();
+                reassembler.connectionDone(c);
+            }
+        };
+        CaptureSummary summary = new CapturePass(flows, segments).run(file);
         return new Result(summary, flows);
     }
 
