@@ -64,13 +64,9 @@ public final class Connection {
         return p.srcPort() == client.port() && client.addressEquals(p.srcAddr(), p.addressLength());
     }
 
-    boolean ended() {
-        return clientRst || serverRst || (clientFin && serverFin);
-    }
-
     /** FIN both ways, or a reset: the connection is over, though late segments may still come. */
-    public boolean hasEnded() {
-        return ended();
+    public boolean ended() {
+        return clientRst || serverRst || (clientFin && serverFin);
     }
 
     /** The analysis above the flow table has finished with this connection (see Passes). */

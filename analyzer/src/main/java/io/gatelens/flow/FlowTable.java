@@ -124,7 +124,7 @@ public final class FlowTable {
      */
     private static boolean startsNewConnection(Connection c, DecodedPacket p) {
         if (c.ended()) return true;
-        return c.clientIsn >= 0 && p.seq() != c.clientIsn && isFromClient(c, p);
+        return c.clientIsn >= 0 && p.seq() != c.clientIsn && c.sentByClient(p);
     }
 
     private Connection open(DecodedPacket p) {
@@ -147,12 +147,8 @@ public final class FlowTable {
         return p.srcPort() < p.dstPort();
     }
 
-    private static boolean isFromClient(Connection c, DecodedPacket p) {
-        return c.sentByClient(p);
-    }
-
     private static void count(Connection c, Frame frame, DecodedPacket p) {
-        boolean fromClient = isFromClient(c, p);
+        boolean fromClient = c.sentByClient(p);
         if (c.frames == 0) {
             c.firstNanos = frame.epochNanos();
             c.firstFrame = frame.number();

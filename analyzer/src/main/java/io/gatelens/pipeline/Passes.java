@@ -39,7 +39,7 @@ public final class Passes {
         CapturePass.SegmentListener segments = (c, dir, frame, packet) -> {
             if (c.analysisFinished()) return;
             reassembler.segment(c, dir, frame, packet);
-            if (c.hasEnded()) {
+            if (c.ended()) {
                 c.finishAnalysis();
                 reassembler.connectionDone(c);
             }
