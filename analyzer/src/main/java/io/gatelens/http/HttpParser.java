@@ -1005,12 +1005,7 @@ public final class HttpParser {
                 report(AnomalyCode.HTTP_BAD_TRANSFER_ENCODING, teOffset, teFrame, teNanos,
                         "Transfer-Encoding: " + escape(String.join(",", te)));
             }
-            if (mode == Mode.REQUEST) {
-                finishMessage(MessageEnd.How.MALFORMED, null, endOffset);
-                resync(0, true);
-            } else {
-                state = State.BODY_UNTIL_CLOSE;
-            }
+            unframeableBody(endOffset);
             return;
         }
         if (!cl.isEmpty()) {
@@ -1032,12 +1027,7 @@ public final class HttpParser {
             if (bad || conflict) {
                 report(bad ? AnomalyCode.HTTP_BAD_CONTENT_LENGTH : AnomalyCode.HTTP_CONFLICTING_CONTENT_LENGTH,
                         clOffset, clFrame, clNanos, "Content-Length: " + escape(String.join(", ", cl)));
-                if (mode == Mode.REQUEST) {
-                    finishMessage(MessageEnd.How.MALFORMED, null, endOffset);
-                    resync(0, true);
-                } else {
-                    state = State.BODY_UNTIL_CLOSE;
-                }
+                unframeableBody(endOffset);
                 return;
             }
             if (length == 0) {
@@ -1177,6 +1167,19 @@ public final class HttpParser {
     }
 
     // ------------------------------------------------------------------ message end, resync
+
+    /**
+     * A head whose framing cannot be trusted: a request ends there and parsing resyncs; a response
+     * can still be read to the close (RFC 9112 section 6.3).
+     */
+    private void unframeableBody(long endOffset) {
+        if (mode == Mode.REQUEST) {
+            finishMessage(MessageEnd.How.MALFORMED, null, endOffset);
+            resync(0, true);
+        } else {
+            state = State.BODY_UNTIL_CLOSE;
+        }
+    }
 
     private void finishMessage(MessageEnd.How how, EndKind kind, long endOffset) {
         boolean pass = passthroughAfterMessage;
