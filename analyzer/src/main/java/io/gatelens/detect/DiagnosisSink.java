@@ -1,0 +1,26 @@
+package io.gatelens.detect;
+
+import io.gatelens.anomaly.Anomaly;
+import io.gatelens.finding.Finding;
+import io.gatelens.flow.Connection;
+import io.gatelens.pipeline.TransactionRow;
+import io.gatelens.tcp.TcpStats;
+
+/**
+ * What the diagnosis pass hands on, for every connection, before anyone knows which leg it is on
+ * (the proxy package decides that from the exchanges). Per connection, calls come in time order:
+ * exchanges and findings as they complete, then {@link #connectionClosed} once.
+ */
+public interface DiagnosisSink {
+    /** An exchange has completed (or ended in failure). */
+    void exchange(TransactionRow row);
+
+    /** A detector's conclusion about this connection's server, not yet tied to a client response. */
+    void finding(Finding f);
+
+    /** A protocol anomaly outside any exchange. */
+    default void anomaly(Anomaly a) {}
+
+    /** The connection is over (or the capture is); its counters are final. */
+    void connectionClosed(Connection c, TcpStats stats);
+}
