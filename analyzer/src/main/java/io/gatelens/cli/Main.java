@@ -4,7 +4,12 @@ import io.gatelens.capture.CaptureFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -35,13 +40,21 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code;
+        // Standard output in one 64 KiB buffer, flushed at the end: picocli's default writer
+        // flushes on every println, a system call per row. UTF-8 whatever the locale, as JSON
+        // Lines requires.
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
+                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16), false);
         try {
-            code = commandLine().execute(args);
+            CommandLine cl = commandLine();
+            cl.setOut(out);
+            code = cl.execute(args);
         } catch (OutOfMemoryError e) {
             System.err.println("gatelens: out of memory: give Java more heap (GATELENS_JAVA_OPTS=-Xmx1g) "
                     + "or hold fewer connections (--max-connections)");
             code = ExitCodes.INTERNAL_ERROR;
         }
+        out.flush();
         System.exit(code);
     }
 

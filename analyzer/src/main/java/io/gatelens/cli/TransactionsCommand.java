@@ -20,7 +20,8 @@ final class TransactionsCommand extends CaptureCommand implements Callable<Integ
     @Override
     public Integer call() throws Exception {
         Passes.Result result;
-        try (TransactionsReport report = format.json() ? TransactionsReport.json(out()) : TransactionsReport.text(out())) {
+        try (TransactionsReport report = TransactionsReport.offThread(
+                format.json() ? TransactionsReport.json(out()) : TransactionsReport.text(out()))) {
             result = Passes.transactions(file, maxConnections(), HttpLimits.DEFAULT, report::transaction, report::anomaly);
         }
         return finish(result.summary(), result.flows());

@@ -13,6 +13,8 @@ public final class Connection {
 
     ConnectionKey key;
     boolean released;
+    /** The stream reassembler's state, kept here so each segment finds it without a map lookup. */
+    private Object reassembly;
     private boolean analysisFinished;
 
     long frames;
@@ -67,6 +69,15 @@ public final class Connection {
     /** FIN both ways, or a reset: the connection is over, though late segments may still come. */
     public boolean ended() {
         return clientRst || serverRst || (clientFin && serverFin);
+    }
+
+    /** Opaque to the flow table: the tcp package's per-connection state, or null. */
+    public Object reassembly() {
+        return reassembly;
+    }
+
+    public void reassembly(Object state) {
+        reassembly = state;
     }
 
     /** The analysis above the flow table has finished with this connection (see Passes). */

@@ -6,7 +6,7 @@ import io.gatelens.capture.decode.DecodedPacket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * <p>A connection is done when it has ended (FIN both ways, or RST) and seen no frame for
  * {@link #ENDED_LINGER_NANOS} of capture time, or at {@link #finish()}. The live table is capped:
  * past {@code maxLive} the connection that ended longest ago goes first; when none has ended, the
- * least recently active one is released early, and that is counted and reported, since a later
- * frame of it starts a new connection with guessed roles.
+ * least recently active ones are released early (a sixty-fourth of the table at a time), and
+ * that is counted and reported, since a later frame of one starts a new connection with guessed
+ * roles.
  */
 public final class FlowTable {
     public static final int DEFAULT_MAX_LIVE = 100_000;
@@ -31,10 +32,12 @@ public final class FlowTable {
 
     private final int maxLive;
     private final Consumer<Connection> done;
-    // Access order: the eldest entry is the least recently active connection.
-    private final LinkedHashMap<ConnectionKey, Connection> live = new LinkedHashMap<>(1024, 0.75f, true);
+    // Not access-ordered: keeping an LRU list up to date costs cache misses on every segment,
+    // and the order is only needed when the table is full (see makeRoom).
+    private final HashMap<ConnectionKey, Connection> live = new HashMap<>(1024);
     private final ArrayDeque<Connection> ended = new ArrayDeque<>();
     private final ConnectionKey probe = new ConnectionKey();
+    private Connection last;
     private long nextId;
     private long releasedEarly;
     private long limitHitAtFrame;
@@ -53,8 +56,9 @@ public final class FlowTable {
     public Connection observe(Frame frame, DecodedPacket p) {
         long now = frame.epochNanos();
         releaseLingering(now);
-        boolean srcIsLo = probe.set(p);
-        Connection c = live.get(probe);
+        probe.set(p);
+        // Segments often come in runs per connection: the last one found is checked first.
+        Connection c = last != null && !last.released && probe.equals(last.key) ? last : live.get(probe);
         if (c != null && p.syn() && !p.ackFlag() && startsNewConnection(c, p)) {
             release(c);
             c = null;
@@ -65,6 +69,7 @@ public final class FlowTable {
             c.key = probe.copy();
             live.put(c.key, c);
         }
+        last = c;
         boolean wasEnded = c.ended();
         count(c, frame, p);
         if (!wasEnded && c.ended()) ended.addLast(c);
@@ -83,7 +88,7 @@ public final class FlowTable {
         }
     }
 
-    /** Releases the connection that ended longest ago or, failing that, the least recently active one. */
+    /** Releases the connection that ended longest ago or, failing that, the least recently active ones. */
     private void makeRoom(Frame frame) {
         while (!ended.isEmpty()) {
             Connection c = ended.pollFirst();
@@ -93,8 +98,15 @@ public final class FlowTable {
             }
         }
         if (limitHitAtFrame == 0) limitHitAtFrame = frame.number();
-        releasedEarly++;
-        release(live.values().iterator().next());
+        // The least recently active go first, a batch at a time: a flood of new connections then
+        // costs one sort per batch instead of a scan of the table per connection.
+        List<Connection> all = new ArrayList<>(live.values());
+        all.sort(Comparator.comparingLong(c -> c.lastFrame));
+        int batch = Math.max(1, all.size() / 64);
+        for (int i = 0; i < batch; i++) {
+            releasedEarly++;
+            release(all.get(i));
+        }
     }
 
     private void releaseLingering(long now) {

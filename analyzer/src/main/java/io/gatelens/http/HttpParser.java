@@ -45,6 +45,8 @@ public final class HttpParser {
     }
 
     private static final byte CR = '\r', LF = '\n', SP = ' ', HTAB = '\t';
+    private final String[] knownNames = seededNames();
+    private boolean nameIsToken;
     private static final byte[] HTTP1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_SLASH = "HTTP/".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] METHODS = ascii("GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "CONNECT ",
@@ -899,8 +901,8 @@ public final class HttpParser {
                     "\"" + escape(line, 0, lineLen) + "\"");
             while (nameEnd > 0 && (line[nameEnd - 1] == SP || line[nameEnd - 1] == HTAB)) nameEnd--;
         }
-        String name = new String(line, 0, nameEnd, StandardCharsets.ISO_8859_1);
-        if (nameEnd == 0 || !isToken(line, 0, nameEnd)) {
+        String name = headerName(nameEnd);
+        if (nameEnd == 0 || !nameIsToken) {
             report(AnomalyCode.HTTP_BAD_HEADER_NAME, lineOffset, lineFrame, lineNanos,
                     "\"" + escape(line, 0, lineLen) + "\"");
         }
@@ -921,6 +923,46 @@ public final class HttpParser {
                 teNanos = lineNanos;
             }
         }
+    }
+
+    /**
+     * The header name in {@code line[0, end)}, reusing the String made for the same bytes before
+     * on this connection: the same dozen names come in every message. The common ones start out
+     * as the literals the parser and the detectors compare with, so those comparisons are
+     * identity checks. Sets {@link #nameIsToken}.
+     */
+    private String headerName(int end) {
+        if (end == 0) {
+            nameIsToken = false;
+            return "";
+        }
+        int slot = (end * 31 + (line[0] & 0xdf) * 7 + (line[end - 1] & 0xdf)) & (knownNames.length - 1);
+        String known = knownNames[slot];
+        if (known != null && known.length() == end) {
+            int k = 0;
+            while (k < end && known.charAt(k) == (line[k] & 0xff)) k++;
+            if (k == end) {
+                nameIsToken = true; // only tokens are kept
+                return known;
+            }
+        }
+        String name = new String(line, 0, end, StandardCharsets.ISO_8859_1);
+        nameIsToken = isToken(line, 0, end);
+        if (nameIsToken) knownNames[slot] = name;
+        return name;
+    }
+
+    private static final String[] COMMON_NAMES = {"Host", "Content-Length", "Transfer-Encoding", "Connection",
+            "Upgrade", "Content-Type", "Date", "Server", "Keep-Alive", "Accept", "User-Agent",
+            "Sec-WebSocket-Key", "Sec-WebSocket-Accept", "Sec-WebSocket-Version", "Expect", "Trailer"};
+
+    private static String[] seededNames() {
+        String[] names = new String[64];
+        for (String n : COMMON_NAMES) {
+            int slot = (n.length() * 31 + (n.charAt(0) & 0xdf) * 7 + (n.charAt(n.length() - 1) & 0xdf)) & 63;
+            if (names[slot] == null) names[slot] = n;
+        }
+        return names;
     }
 
     private void flushField(Headers into) {
@@ -1302,10 +1344,18 @@ public final class HttpParser {
 
     private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
 
-    /** tchar from RFC 9110 section 5.6.2. */
+    /** tchar from RFC 9110 section 5.6.2, as a table: it is asked of every header name byte. */
+    private static final boolean[] TCHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            TCHAR[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
+    }
+
     private static boolean isTchar(int c) {
-        if (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') return true;
-        return c < 0x80 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        return c >= 0 && c < 256 && TCHAR[c];
     }
 
     private static boolean isToken(String s, int from, int to) {

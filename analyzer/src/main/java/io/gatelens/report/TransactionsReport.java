@@ -27,6 +27,14 @@ public abstract class TransactionsReport implements AutoCloseable {
         return new JsonLines(out);
     }
 
+    /**
+     * The same report, formatted and written on a second thread while the pass goes on. Rows are
+     * finished exchanges that no longer change, so handing them over is safe.
+     */
+    public static TransactionsReport offThread(TransactionsReport report) {
+        return new OffThread(report);
+    }
+
     public abstract void transaction(TransactionRow row);
 
     public abstract void anomaly(Anomaly a);
@@ -214,6 +222,34 @@ public abstract class TransactionsReport implements AutoCloseable {
         @Override
         public void close() {
             rows.close();
+        }
+    }
+
+    private static final class OffThread extends TransactionsReport {
+        private final TransactionsReport inner;
+        private final RenderThread render = new RenderThread("gatelens-render");
+
+        OffThread(TransactionsReport inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void transaction(TransactionRow row) {
+            render.submit(() -> inner.transaction(row));
+        }
+
+        @Override
+        public void anomaly(Anomaly a) {
+            render.submit(() -> inner.anomaly(a));
+        }
+
+        @Override
+        public void close() {
+            try {
+                render.close();
+            } finally {
+                inner.close();
+            }
         }
     }
 }

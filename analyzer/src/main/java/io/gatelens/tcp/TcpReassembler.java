@@ -7,7 +7,6 @@ import io.gatelens.capture.decode.DecodedPacket;
 import io.gatelens.flow.Connection;
 
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -42,7 +41,7 @@ public final class TcpReassembler {
 
     private final TcpLimits limits;
     private final Function<Connection, StreamListener> listeners;
-    private final IdentityHashMap<Connection, State> states = new IdentityHashMap<>();
+    private int live;
     /** Spare rings for the retained bytes: at most 32 MiB kept for reuse. */
     private final Retained.Pool rings = new Retained.Pool(32 << 20);
 
@@ -53,15 +52,17 @@ public final class TcpReassembler {
 
     /** Connections with state held now. */
     public int liveConnections() {
-        return states.size();
+        return live;
     }
 
     /** One TCP segment, in capture order; {@code dir} is {@code c.sentByClient(p)} as a direction. */
     public void segment(Connection c, Direction dir, Frame frame, DecodedPacket p) {
-        State s = states.get(c);
+        // The state rides on the connection: no map lookup per segment.
+        State s = c.reassembly() instanceof State st && st.owner == this ? st : null;
         if (s == null) {
-            s = new State(c, listeners.apply(c), limits.maxRetainedBytes(), rings);
-            states.put(c, s);
+            s = new State(this, c, listeners.apply(c), limits.maxRetainedBytes(), rings);
+            c.reassembly(s);
+            live++;
         }
         Half h = s.half(dir);
         Half peer = s.half(dir.reverse());
@@ -132,8 +133,9 @@ public final class TcpReassembler {
      * holes, a FIN still missing bytes before it follows a gap, then {@code closed}.
      */
     public void connectionDone(Connection c) {
-        State s = states.remove(c);
-        if (s == null) return;
+        if (!(c.reassembly() instanceof State s) || s.owner != this) return;
+        c.reassembly(null);
+        live--;
         long fn = c.lastFrame();
         long t = c.lastNanos();
         for (Direction dir : Direction.values()) {
@@ -421,6 +423,8 @@ public final class TcpReassembler {
     }
 
     private static final class State {
+        /** The reassembler this state belongs to (a connection could meet more than one, in tests). */
+        final TcpReassembler owner;
         final Connection connection;
         final StreamListener listener;
         final TcpStats stats;
@@ -430,7 +434,8 @@ public final class TcpReassembler {
         long lastSynAckNanos = -1;
         Direction synAckFrom;
 
-        State(Connection connection, StreamListener listener, int retainCap, Retained.Pool rings) {
+        State(TcpReassembler owner, Connection connection, StreamListener listener, int retainCap, Retained.Pool rings) {
+            this.owner = owner;
             this.connection = connection;
             this.listener = listener;
             this.stats = new TcpStats(connection.id());

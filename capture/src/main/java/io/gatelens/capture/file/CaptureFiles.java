@@ -20,11 +20,16 @@ import java.util.zip.ZipException;
  */
 public final class CaptureFiles {
     private static final int GZIP_BUFFER = 64 * 1024;
+    /** Below this, a second thread costs more than it saves. */
+    static final long READ_AHEAD_FROM = 8L << 20;
 
     private CaptureFiles() {}
 
     public static PacketSource open(Path path) throws IOException {
         InputStream raw = Files.newInputStream(path);
+        if (Files.isRegularFile(path) && Files.size(path) >= READ_AHEAD_FROM) {
+            raw = new ReadAhead(raw, path.getFileName().toString());
+        }
         try {
             return open(raw, path.toString());
         } catch (IOException | RuntimeException e) {
