@@ -67,6 +67,11 @@ final class CountingInput implements Closeable {
         return Math.min(n, limit - pos);
     }
 
+    /** The most {@link #peek} can hold. */
+    int capacity() {
+        return buf.length;
+    }
+
     byte[] peekBuffer() {
         return buf;
     }

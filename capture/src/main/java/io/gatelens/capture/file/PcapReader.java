@@ -38,6 +38,7 @@ public final class PcapReader implements PacketSource {
     private final int recordLimit;
     private final List<CaptureInterface> interfaces;
     private final byte[] header = new byte[RECORD_HEADER_LENGTH];
+    /** Records larger than the input's buffer are copied here. */
     private byte[] data = new byte[0];
     private long frames;
     private boolean done;
@@ -91,7 +92,10 @@ public final class PcapReader implements PacketSource {
             return false;
         }
         long recordOffset = in.position();
-        int n = in.read(header, 0, RECORD_HEADER_LENGTH);
+        // Read in place when the input's buffer holds a record header (it always does outside
+        // tests that shrink it to a few bytes).
+        boolean inPlace = in.capacity() >= RECORD_HEADER_LENGTH;
+        int n = inPlace ? in.peek(RECORD_HEADER_LENGTH) : in.read(header, 0, RECORD_HEADER_LENGTH);
         if (n == 0 && in.streamProblem() == null) {
             done = true;
             return false;
@@ -100,23 +104,43 @@ public final class PcapReader implements PacketSource {
             throw fail(recordOffset, "record header cut after " + n + " of "
                     + RECORD_HEADER_LENGTH + " bytes" + streamSuffix());
         }
-        long seconds = Bytes.u32(header, 0, bigEndian);
-        long fraction = Bytes.u32(header, 4, bigEndian);
-        long captured = Bytes.u32(header, 8, bigEndian);
-        long original = Bytes.u32(header, 12, bigEndian);
+        byte[] h = inPlace ? in.peekBuffer() : header;
+        int at = inPlace ? in.peekOffset() : 0;
+        long seconds = Bytes.u32(h, at, bigEndian);
+        long fraction = Bytes.u32(h, at + 4, bigEndian);
+        long captured = Bytes.u32(h, at + 8, bigEndian);
+        long original = Bytes.u32(h, at + 12, bigEndian);
         if (captured > recordLimit) {
             throw fail(recordOffset, "absurdly large record: captured length " + captured
                     + " exceeds the limit of " + recordLimit + " bytes (snaplen " + snaplen + ")");
         }
         int length = (int) captured;
-        if (data.length < length) {
-            // Exactly the size needed: the buffer never exceeds the largest record.
-            data = new byte[length];
-        }
-        int got = in.read(data, 0, length);
-        if (got < length) {
-            throw fail(recordOffset, "record cut: header says " + length
-                    + " captured bytes, the file ends after " + got + streamSuffix());
+        int total = RECORD_HEADER_LENGTH + length;
+        byte[] bytes;
+        int from;
+        if (inPlace && total <= in.capacity()) {
+            // The usual case: the frame is a view of the input's buffer, not a copy.
+            int got = in.peek(total);
+            if (got < total) {
+                throw fail(recordOffset, "record cut: header says " + length
+                        + " captured bytes, the file ends after " + (got - RECORD_HEADER_LENGTH) + streamSuffix());
+            }
+            bytes = in.peekBuffer();
+            from = in.peekOffset() + RECORD_HEADER_LENGTH;
+            in.skip(total);
+        } else {
+            if (inPlace) in.skip(RECORD_HEADER_LENGTH);
+            if (data.length < length) {
+                // Exactly the size needed: the buffer never exceeds the largest record.
+                data = new byte[length];
+            }
+            int got = in.read(data, 0, length);
+            if (got < length) {
+                throw fail(recordOffset, "record cut: header says " + length
+                        + " captured bytes, the file ends after " + got + streamSuffix());
+            }
+            bytes = data;
+            from = 0;
         }
         // Fractions of a second past 10^6 (10^9) are out of spec but harmless; libpcap and
         // Wireshark take them as they are, and so do we.
@@ -125,7 +149,7 @@ public final class PcapReader implements PacketSource {
         // some writers get it wrong and the bytes are still good. Lengths past 2^31 are clamped.
         int originalLength = (int) Math.min(original, Integer.MAX_VALUE);
         frames++;
-        frame.set(frames, epochNanos, 0, linkTypeCode, data, 0, length, originalLength,
+        frame.set(frames, epochNanos, 0, linkTypeCode, bytes, from, length, originalLength,
                 recordOffset);
         return true;
     }
@@ -155,7 +179,7 @@ public final class PcapReader implements PacketSource {
         return interfaces;
     }
 
-    /** For tests: the record buffer never grows past the largest record. */
+    /** For tests: the copy buffer, only for records bigger than the input's buffer, never grows past the largest. */
     int bufferCapacity() {
         return data.length;
     }
