@@ -1,8 +1,11 @@
 package io.gatelens.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A message's header fields in the order received, names as sent. Lookups ignore case (RFC 9110
@@ -10,22 +13,77 @@ import java.util.List;
  * it judged malformed as it was, and reports the anomaly separately.
  */
 public final class Headers {
-    private final List<String> names = new ArrayList<>();
-    private final List<String> values = new ArrayList<>();
+    private String[] names = new String[8];
+    /** Values made into Strings so far; null where only the raw bytes are held yet. */
+    private String[] values = new String[8];
+    /** Start and end in {@link #raw} of each value added as bytes. */
+    private int[] spans = new int[16];
+    /**
+     * The parser's values, back to back, as received: most are never read (who asks for
+     * Accept-Language?), so a String is made only for a value somebody asks for. Filled on the
+     * parsing thread before the head is handed on; reading threads may make a value's String
+     * at the same time, and since Strings are immutable either copy serves.
+     */
+    private byte[] raw = new byte[256];
+    private int rawUsed;
+    private int size;
 
     public void add(String name, String value) {
-        names.add(name);
-        values.add(value);
+        room();
+        names[size] = name;
+        values[size] = value;
+        size++;
     }
 
-    public int size() { return names.size(); }
-    public String name(int i) { return names.get(i); }
-    public String value(int i) { return values.get(i); }
+    /** Adds a field whose value is {@code src[from, to)}, decoded as ISO-8859-1 when asked for. */
+    void addRaw(String name, byte[] src, int from, int to) {
+        room();
+        int len = to - from;
+        if (rawUsed + len > raw.length) raw = Arrays.copyOf(raw, Math.max(raw.length * 2, rawUsed + len));
+        System.arraycopy(src, from, raw, rawUsed, len);
+        names[size] = name;
+        values[size] = null;
+        spans[2 * size] = rawUsed;
+        spans[2 * size + 1] = rawUsed + len;
+        rawUsed += len;
+        size++;
+    }
+
+    /** An obsolete line fold (RFC 9112 section 5.2): the continuation joins the last value with one SP. */
+    void foldIntoLast(String more) {
+        String v = value(size - 1);
+        values[size - 1] = v.isEmpty() ? more : more.isEmpty() ? v : v + " " + more;
+    }
+
+    private void room() {
+        if (size == names.length) {
+            names = Arrays.copyOf(names, size * 2);
+            values = Arrays.copyOf(values, size * 2);
+            spans = Arrays.copyOf(spans, size * 4);
+        }
+    }
+
+    public int size() { return size; }
+
+    public String name(int i) {
+        Objects.checkIndex(i, size);
+        return names[i];
+    }
+
+    public String value(int i) {
+        Objects.checkIndex(i, size);
+        String v = values[i];
+        if (v == null) {
+            v = new String(raw, spans[2 * i], spans[2 * i + 1] - spans[2 * i], StandardCharsets.ISO_8859_1);
+            values[i] = v;
+        }
+        return v;
+    }
 
     /** The first value of the field, or null. */
     public String get(String name) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) return values.get(i);
+        for (int i = 0; i < size; i++) {
+            if (names[i].equalsIgnoreCase(name)) return value(i);
         }
         return null;
     }
@@ -33,10 +91,10 @@ public final class Headers {
     /** Every value of the field, in order. */
     public List<String> getAll(String name) {
         List<String> out = null;
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
+        for (int i = 0; i < size; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
                 if (out == null) out = new ArrayList<>(2);
-                out.add(values.get(i));
+                out.add(value(i));
             }
         }
         return out == null ? Collections.emptyList() : out;
@@ -49,9 +107,9 @@ public final class Headers {
     public boolean hasToken(String name, String token) {
         if (token.isEmpty()) return hasTokenBySplit(name, token);
         // Walks the commas in place: this runs on every message, and split() allocated per part.
-        for (int i = 0; i < names.size(); i++) {
-            if (!names.get(i).equalsIgnoreCase(name)) continue;
-            String v = values.get(i);
+        for (int i = 0; i < size; i++) {
+            if (!names[i].equalsIgnoreCase(name)) continue;
+            String v = value(i);
             int from = 0;
             while (from <= v.length()) {
                 int comma = v.indexOf(',', from);

@@ -96,7 +96,6 @@ public final class HttpParser {
     private boolean sawBareCr;
     private Headers fields;
     private String pendingName;
-    private String pendingValue;
     private String method;
     private String target;
     private String version;
@@ -555,7 +554,6 @@ public final class HttpParser {
         sawBareCr = false;
         fields = new Headers();
         pendingName = null;
-        pendingValue = null;
         method = null;
         target = null;
         version = null;
@@ -869,10 +867,9 @@ public final class HttpParser {
         if (first == SP || first == HTAB) {
             report(AnomalyCode.HTTP_OBSOLETE_LINE_FOLDING, lineOffset, lineFrame, lineNanos,
                     "\"" + escape(line, 0, lineLen) + "\"");
-            String more = new String(line, 0, lineLen, StandardCharsets.ISO_8859_1).strip();
             if (pendingName != null) {
                 // RFC 9112 section 5.2: replace the fold with SP.
-                pendingValue = pendingValue.isEmpty() ? more : more.isEmpty() ? pendingValue : pendingValue + " " + more;
+                into.foldIntoLast(new String(line, 0, lineLen, StandardCharsets.ISO_8859_1).strip());
             }
             return;
         }
@@ -910,8 +907,9 @@ public final class HttpParser {
         int ve = lineLen;
         while (vs < ve && (line[vs] == SP || line[vs] == HTAB)) vs++;
         while (ve > vs && (line[ve - 1] == SP || line[ve - 1] == HTAB)) ve--;
+        // Added now (the line buffer is reused); a fold line that follows extends it.
         pendingName = name;
-        pendingValue = new String(line, vs, ve - vs, StandardCharsets.ISO_8859_1);
+        into.addRaw(name, line, vs, ve);
         if (into == fields) {
             if (clOffset < 0 && name.equalsIgnoreCase("Content-Length")) {
                 clOffset = lineOffset;
@@ -965,12 +963,9 @@ public final class HttpParser {
         return names;
     }
 
+    /** Ends the field a fold line could still extend. */
     private void flushField(Headers into) {
-        if (pendingName != null) {
-            into.add(pendingName, pendingValue);
-            pendingName = null;
-            pendingValue = null;
-        }
+        pendingName = null;
     }
 
     // ------------------------------------------------------------------ framing (RFC 9112 section 6.3)
