@@ -21,7 +21,8 @@ final class TransactionsCommand extends CaptureCommand implements Callable<Integ
     public Integer call() throws Exception {
         Passes.Result result;
         try (TransactionsReport report = format.json() ? TransactionsReport.json(out()) : TransactionsReport.text(out())) {
-            result = Passes.transactions(file, maxConnections(), HttpLimits.DEFAULT, report::transaction, report::anomaly);
+            result = Passes.transactions(file, maxConnections(), HttpLimits.DEFAULT, report::transaction, report::anomaly,
+                    progress());
         }
         return finish(result.summary(), result.flows());
     }
