@@ -17,7 +17,7 @@ import java.util.function.Supplier;
         versionProvider = Main.Version.class,
         description = "Reads the packets between a reverse proxy and its upstreams and says what happened.",
         subcommands = {InfoCommand.class, ConversationsCommand.class, StreamsCommand.class, TransactionsCommand.class,
-                CommandLine.HelpCommand.class},
+                CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:read to the end, nothing wrong found",
@@ -31,6 +31,11 @@ public final class Main implements Runnable {
 
     private final Supplier<Terminal> terminalSource;
     private Terminal terminal;
+
+    /** For picocli-codegen's man page generator, which builds the command tree from the class. */
+    private Main() {
+        this(Terminal::detect);
+    }
 
     private Main(Supplier<Terminal> terminalSource) {
         this.terminalSource = terminalSource;
