@@ -14,8 +14,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Prints a completion script for bash or zsh, generated from gatelens's commands and options.",
-                "Load it in the current shell with: source <(gatelens completion bash)",
-                "or keep it: gatelens completion bash > ~/.local/share/bash-completion/completions/gatelens"})
+                "Load it with: source <(gatelens completion bash)"})
 final class CompletionCommand implements Callable<Integer> {
     enum Shell { bash, zsh }
 

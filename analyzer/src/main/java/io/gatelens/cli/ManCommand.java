@@ -27,10 +27,9 @@ import java.util.concurrent.Callable;
  * carries the pages, one per command, as {@code man/gatelens[-COMMAND].1} beside this class.
  */
 @Command(name = "man", mixinStandardHelpOptions = true,
-        description = {"Prints the man page of gatelens, or of one of its commands, as troff: "
-                + "gatelens man info | man -l -",
-                "With -o, writes every page to a directory instead: "
-                + "gatelens man -o ~/.local/share/man/man1, then man gatelens-info."})
+        description = {"Prints the man page of gatelens, or of one of its commands, as troff.",
+                "Read it with: gatelens man info | man -l -",
+                "With -o DIR, writes every page into DIR instead, e.g. a man1 directory on MANPATH."})
 final class ManCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
