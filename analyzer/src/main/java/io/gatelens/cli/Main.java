@@ -15,13 +15,14 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 @Command(name = "gatelens",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Reads the packets between a reverse proxy and its upstreams and says what happened.",
         subcommands = {InfoCommand.class, ConversationsCommand.class, StreamsCommand.class, TransactionsCommand.class,
-                CommandLine.HelpCommand.class},
+                CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:read to the end, nothing wrong found",
@@ -32,6 +33,24 @@ import java.util.Properties;
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private final Supplier<Terminal> terminalSource;
+    private Terminal terminal;
+
+    /** For picocli-codegen's man page generator, which builds the command tree from the class. */
+    private Main() {
+        this(Terminal::detect);
+    }
+
+    private Main(Supplier<Terminal> terminalSource) {
+        this.terminalSource = terminalSource;
+    }
+
+    /** What standard error and output are connected to, asked once, when a command first needs it. */
+    Terminal terminal() {
+        if (terminal == null) terminal = terminalSource.get();
+        return terminal;
+    }
 
     @Override
     public void run() {
@@ -60,13 +79,19 @@ public final class Main implements Runnable {
 
     /** The configured command line; tests call this with their own writers. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(Terminal::detect);
+    }
+
+    /** The same, with the terminal (and the clock of the progress line) chosen by the caller. */
+    public static CommandLine commandLine(Supplier<Terminal> terminal) {
+        CommandLine cl = new CommandLine(new Main(terminal));
         cl.setExecutionExceptionHandler(Main::handleError);
         return cl;
     }
 
     /** Errors that stop a command become one line on stderr and an exit code, never a stack trace. */
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (cl.getCommand() instanceof CaptureCommand c) c.clearProgress();
         PrintWriter err = cl.getErr();
         if (e instanceof CaptureFormatException) {
             err.println("gatelens: " + e.getMessage());

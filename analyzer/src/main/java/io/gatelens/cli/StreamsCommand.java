@@ -23,7 +23,7 @@ final class StreamsCommand extends CaptureCommand implements Callable<Integer> {
         InIdOrder<StreamSummary> ordered;
         try (StreamsReport report = format.json() ? StreamsReport.json(out()) : StreamsReport.text(out())) {
             ordered = new InIdOrder<>(InIdOrder.DEFAULT_MAX_HELD, StreamSummary::id, report);
-            result = Passes.tcpStats(file, maxConnections(), ordered);
+            result = Passes.tcpStats(file, maxConnections(), ordered, progress());
         }
         warnOutOfOrder(ordered);
         return finish(result.summary(), result.flows());

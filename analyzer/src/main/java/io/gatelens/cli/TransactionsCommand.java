@@ -22,7 +22,8 @@ final class TransactionsCommand extends CaptureCommand implements Callable<Integ
         Passes.Result result;
         try (TransactionsReport report = TransactionsReport.offThread(
                 format.json() ? TransactionsReport.json(out()) : TransactionsReport.text(out()))) {
-            result = Passes.transactions(file, maxConnections(), HttpLimits.DEFAULT, report::transaction, report::anomaly);
+            result = Passes.transactions(file, maxConnections(), HttpLimits.DEFAULT, report::transaction, report::anomaly,
+                    progress());
         }
         return finish(result.summary(), result.flows());
     }

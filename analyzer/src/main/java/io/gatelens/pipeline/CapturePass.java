@@ -10,7 +10,10 @@ import io.gatelens.flow.Connection;
 import io.gatelens.flow.FlowTable;
 import io.gatelens.tcp.Direction;
 
+import java.io.FileInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,16 +28,40 @@ public final class CapturePass {
         void segment(Connection connection, Direction direction, Frame frame, DecodedPacket packet);
     }
 
+    /**
+     * Told how far the pass has read, every {@link #PROGRESS_EVERY} frames, on the pass's thread.
+     * Bytes are counted as read from the file, before any gzip decompression, so that they
+     * compare with the file's size; read-ahead puts them up to a buffer or two ahead of the frames.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        /** {@code totalBytes} is the file's size, or -1 when it has none (a pipe, /dev/stdin). */
+        void progress(long bytesRead, long totalBytes, long frames);
+    }
+
+    /**
+     * Frames between two progress reports: a power of two, so the check on each frame is one mask;
+     * even the slowest pass (about 0.5 M frames/s) still reports ~100 times a second.
+     */
+    public static final int PROGRESS_EVERY = 4096;
+
     private final FlowTable flows;
     private final SegmentListener segments;
+    private final Progress progress;
 
     public CapturePass(FlowTable flows) {
-        this(flows, null);
+        this(flows, null, null);
     }
 
     public CapturePass(FlowTable flows, SegmentListener segments) {
+        this(flows, segments, null);
+    }
+
+    /** {@code segments} and {@code progress} may be null. */
+    public CapturePass(FlowTable flows, SegmentListener segments, Progress progress) {
         this.flows = flows;
         this.segments = segments;
+        this.progress = progress;
     }
 
     /**
@@ -45,13 +72,29 @@ public final class CapturePass {
     public CaptureSummary run(Path file) throws IOException {
         CaptureSummary summary = new CaptureSummary(file.toString());
         long size = Files.size(file);
-        try (PacketSource source = CaptureFiles.open(file)) {
+        boolean regular = Files.isRegularFile(file);
+        long total = regular ? size : -1;
+        // A pipe (/dev/stdin, <(...)) through a FileChannel fails with "Illegal seek" as soon as
+        // BufferedInputStream asks available(); FileInputStream asks the pipe instead.
+        CountingStream raw = new CountingStream(regular ? Files.newInputStream(file) : new FileInputStream(file.toFile()));
+        PacketSource opened;
+        try {
+            opened = CaptureFiles.open(raw, file.toString());
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        try (PacketSource source = opened) {
+            long frames = 0;
             Frame frame = new Frame();
             DecodedPacket packet = new DecodedPacket();
             PacketDecoder decoder = new PacketDecoder();
             CaptureFormatException damage = null;
             try {
                 while (source.next(frame)) {
+                    if (progress != null && (++frames & (PROGRESS_EVERY - 1)) == 0) {
+                        progress.progress(raw.count, total, frames);
+                    }
                     decoder.decode(frame, packet);
                     summary.onFrame(frame, packet);
                     if (packet.isTcp()) {
@@ -73,5 +116,41 @@ public final class CapturePass {
 
     public FlowTable flows() {
         return flows;
+    }
+
+    /** Counts the bytes read from the file; called once per buffer fill, not per frame. */
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = in.skip(n);
+            if (s > 0) count += s;
+            return s;
+        }
+
+        // mark/reset would count bytes twice; BufferedInputStream above us does its own marking.
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
     }
 }

@@ -27,6 +27,13 @@ public final class Passes {
     public static Result streams(Path file, int maxConnections, TcpLimits limits,
                                  Function<Connection, StreamListener> listeners,
                                  Consumer<Connection> done) throws IOException {
+        return streams(file, maxConnections, limits, listeners, done, null);
+    }
+
+    /** As above, telling {@code progress} (may be null) how far the pass has read. */
+    public static Result streams(Path file, int maxConnections, TcpLimits limits,
+                                 Function<Connection, StreamListener> listeners,
+                                 Consumer<Connection> done, CapturePass.Progress progress) throws IOException {
         TcpReassembler reassembler = new TcpReassembler(limits, listeners);
         FlowTable flows = new FlowTable(maxConnections, c -> {
             reassembler.connectionDone(c);
@@ -44,7 +51,7 @@ public final class Passes {
                 reassembler.connectionDone(c);
             }
         };
-        CaptureSummary summary = new CapturePass(flows, segments).run(file);
+        CaptureSummary summary = new CapturePass(flows, segments, progress).run(file);
         return new Result(summary, flows);
     }
 
@@ -54,12 +61,23 @@ public final class Passes {
      */
     public static Result transactions(Path file, int maxConnections, HttpLimits limits,
                                       Consumer<TransactionRow> rows, Consumer<Anomaly> anomalies) throws IOException {
+        return transactions(file, maxConnections, limits, rows, anomalies, null);
+    }
+
+    public static Result transactions(Path file, int maxConnections, HttpLimits limits,
+                                      Consumer<TransactionRow> rows, Consumer<Anomaly> anomalies,
+                                      CapturePass.Progress progress) throws IOException {
         HttpWiring http = new HttpWiring(limits, rows, anomalies);
-        return streams(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, c -> { });
+        return streams(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, c -> { }, progress);
     }
 
     /** TCP statistics per connection, handed on as each connection ends. */
     public static Result tcpStats(Path file, int maxConnections, Consumer<StreamSummary> rows) throws IOException {
-        return streams(file, maxConnections, TcpLimits.DEFAULT, c -> new StatsOnly(c, rows), c -> { });
+        return tcpStats(file, maxConnections, rows, null);
+    }
+
+    public static Result tcpStats(Path file, int maxConnections, Consumer<StreamSummary> rows,
+                                  CapturePass.Progress progress) throws IOException {
+        return streams(file, maxConnections, TcpLimits.DEFAULT, c -> new StatsOnly(c, rows), c -> { }, progress);
     }
 }
