@@ -23,4 +23,10 @@ public interface DiagnosisSink {
 
     /** The connection is over (or the capture is); its counters are final. */
     void connectionClosed(Connection c, TcpStats stats);
+
+    /**
+     * The timeouts one server endpoint showed over all its connections, once per endpoint at the
+     * end of the pass (after its predictor findings).
+     */
+    default void upstream(UpstreamTimings timings) {}
 }
