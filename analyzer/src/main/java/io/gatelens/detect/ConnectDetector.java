@@ -7,21 +7,21 @@ import static io.gatelens.detect.ConnectionFacts.S2C;
 final class ConnectDetector implements Detector {
     @Override
     public void closed(ConnectionFacts c, Findings out) {
-        if (c.synFrame < 0 || c.synAckFrame >= 0 || c.firstDataFrame[S2C] >= 0) return;
+        if (c.synFrame < 0 || c.synAckFrame >= 0 || c.server.firstDataFrame >= 0) return;
         int port = c.connection.server().port();
         Proof p = new Proof().add(c.synFrame, c.synNanos, "SYN to " + c.upstream);
         String syns = c.synRetransmissions == 0 ? "its SYN"
                 : "its SYN (sent " + (c.synRetransmissions + 1) + " times over " + Proof.duration(c.lastSynNanos - c.synNanos) + ")";
         if (c.synRetransmissions > 0) p.add(c.lastSynFrame, c.lastSynNanos, "SYN sent again (no answer yet)");
-        if (c.rstFrame[S2C] >= 0) {
-            p.add(c.rstFrame[S2C], c.rstNanos[S2C], "RST: connection refused");
+        if (c.server.rstFrame >= 0) {
+            p.add(c.server.rstFrame, c.server.rstNanos, "RST: connection refused");
             String specific = "The connection to " + c.upstream + " was refused: " + syns + " was answered by a RST "
-                    + Proof.duration(c.rstNanos[S2C] - c.lastSynNanos) + " later. Nothing listens on port " + port
+                    + Proof.duration(c.server.rstNanos - c.lastSynNanos) + " later. Nothing listens on port " + port
                     + " (the upstream is down or restarting, or the port is wrong), or a firewall rejects the connection.";
-            out.add(Cause.CONNECT_REFUSED, null, specific, null, c.rstNanos[S2C], p.list());
+            out.add(Cause.CONNECT_REFUSED, null, specific, null, c.server.rstNanos, p.list());
             return;
         }
-        if (c.finFrame[S2C] >= 0 || c.firstDataFrame[C2S] >= 0) return;
+        if (c.server.finFrame >= 0 || c.client.firstDataFrame >= 0) return;
         long since = out.clock() - c.lastSynNanos;
         if (c.synRetransmissions == 0 && since < out.options().connectTimeoutMinNanos()) return;
         String specific = "The connection to " + c.upstream + " was never answered: " + syns

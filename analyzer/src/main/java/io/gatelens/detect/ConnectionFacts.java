@@ -26,48 +26,41 @@ public final class ConnectionFacts {
     long synAckFrame = -1, synAckNanos;
     long synBeforeSynAckNanos = -1;
 
-    // --- per direction, [C2S] and [S2C]
-    final long[] firstDataFrame = {-1, -1};
-    final long[] firstDataNanos = new long[2];
-    final long[] lastDataFrame = {-1, -1};
-    final long[] lastDataNanos = new long[2];
-    /** Stream bytes so far (gaps included): the next offset. */
-    final long[] bytes = new long[2];
-    final long[] finFrame = {-1, -1};
-    final long[] finNanos = new long[2];
-    final long[] rstFrame = {-1, -1};
-    final long[] rstNanos = new long[2];
-    final long[] tlsFrame = {-1, -1};
-    final long[] tlsNanos = new long[2];
-    /** Start of this side's latest run of data after the other side spoke: the start of its latest turn. */
-    final long[] turnFrame = {-1, -1};
-    final long[] turnNanos = new long[2];
-    final long[] turnOffset = new long[2];
+    /** What one side sent: the client's bytes ({@link #client}) or the server's ({@link #server}). */
+    public static final class Side {
+        long firstDataFrame = -1, firstDataNanos;
+        long lastDataFrame = -1, lastDataNanos;
+        /** Stream bytes so far (gaps included): the next offset. */
+        long bytes;
+        long finFrame = -1, finNanos;
+        long rstFrame = -1, rstNanos;
+        long tlsFrame = -1, tlsNanos;
+        /** Start of this side's latest run of data after the other side spoke: the start of its latest turn. */
+        long turnFrame = -1, turnNanos, turnOffset;
+        // Retransmissions: the current run, the largest one, and all.
+        long runFirstFrame = -1, runFirstNanos, runLastFrame, runLastNanos;
+        int runCount;
+        long burstFirstFrame = -1, burstFirstNanos, burstLastFrame, burstLastNanos;
+        int burstCount;
+        long retransmissions;
+        // Zero windows this side advertised (it stopped reading): the open one and the longest.
+        long zeroSinceFrame = -1, zeroSinceNanos;
+        long stallFrame = -1, stallNanos, stallEndFrame = -1, stallDurationNanos;
+
+        public long firstDataFrame() { return firstDataFrame; }
+        public long finFrame() { return finFrame; }
+        public long resetFrame() { return rstFrame; }
+        /** The first TLS record this side sent where HTTP was expected, or -1. */
+        public long tlsFrame() { return tlsFrame; }
+        public long bytes() { return bytes; }
+    }
+
+    final Side client = new Side();
+    final Side server = new Side();
 
     /** The server's last data before the client's first FIN or RST (-1: none, or no close yet). */
     long serverDataBeforeClientCloseFrame = -1;
     long serverDataBeforeClientCloseNanos;
-
-    // --- retransmission bursts per direction: the current run and the largest one
-    final long[] runFirstFrame = {-1, -1};
-    final long[] runFirstNanos = new long[2];
-    final long[] runLastFrame = new long[2];
-    final long[] runLastNanos = new long[2];
-    final int[] runCount = new int[2];
-    final long[] burstFirstFrame = {-1, -1};
-    final long[] burstFirstNanos = new long[2];
-    final long[] burstLastFrame = new long[2];
-    final long[] burstLastNanos = new long[2];
-    final int[] burstCount = new int[2];
-    final long[] retransmissions = new long[2];
-
-    // --- zero windows per direction (the sender stopped reading): the open one and the longest
-    final long[] zeroSinceFrame = {-1, -1};
-    final long[] zeroSinceNanos = new long[2];
-    final long[] stallFrame = {-1, -1};
-    final long[] stallNanos = new long[2];
-    final long[] stallEndFrame = {-1, -1};
-    final long[] stallDurationNanos = new long[2];
 
     // --- exchanges
     int exchanges;
@@ -85,8 +78,12 @@ public final class ConnectionFacts {
         this.upstream = connection.server().toString();
     }
 
-    static int side(Direction d) {
+    static int index(Direction d) {
         return d == Direction.CLIENT_TO_SERVER ? C2S : S2C;
+    }
+
+    Side side(int s) {
+        return s == C2S ? client : server;
     }
 
     public Connection connection() { return connection; }
@@ -104,31 +101,30 @@ public final class ConnectionFacts {
         return synAckFrame < 0 || synBeforeSynAckNanos < 0 ? -1 : synAckNanos - synBeforeSynAckNanos;
     }
 
-    public long finFrame(Direction d) { return finFrame[side(d)]; }
-    public long resetFrame(Direction d) { return rstFrame[side(d)]; }
-    public long tlsFrame(Direction d) { return tlsFrame[side(d)]; }
-    public long firstDataFrame(Direction d) { return firstDataFrame[side(d)]; }
-    public long bytes(Direction d) { return bytes[side(d)]; }
+    public Side side(Direction d) { return d == Direction.CLIENT_TO_SERVER ? client : server; }
 
     /** Exchanges handed on so far. */
     public int exchanges() { return exchanges; }
 
     /** Frame of the side's first FIN or RST, whichever came first; -1 if neither. */
     long closeFrame(int s) {
-        if (finFrame[s] < 0) return rstFrame[s];
-        if (rstFrame[s] < 0) return finFrame[s];
-        return Math.min(finFrame[s], rstFrame[s]);
+        Side d = side(s);
+        if (d.finFrame < 0) return d.rstFrame;
+        if (d.rstFrame < 0) return d.finFrame;
+        return Math.min(d.finFrame, d.rstFrame);
     }
 
     long closeNanos(int s) {
+        Side d = side(s);
         long f = closeFrame(s);
         if (f < 0) return -1;
-        return f == finFrame[s] ? finNanos[s] : rstNanos[s];
+        return f == d.finFrame ? d.finNanos : d.rstNanos;
     }
 
     /** The side's first close was a RST rather than a FIN. */
     boolean closedByReset(int s) {
-        return rstFrame[s] >= 0 && (finFrame[s] < 0 || rstFrame[s] < finFrame[s]);
+        Side d = side(s);
+        return d.rstFrame >= 0 && (d.finFrame < 0 || d.rstFrame < d.finFrame);
     }
 
     boolean emitted(Cause c) {

@@ -2,6 +2,7 @@ package io.gatelens.detect;
 
 import io.gatelens.anomaly.Anomaly;
 import io.gatelens.anomaly.AnomalyCode;
+import io.gatelens.detect.ConnectionFacts.Side;
 import io.gatelens.flow.Connection;
 import io.gatelens.http.Transaction;
 import io.gatelens.pipeline.TransactionRow;
@@ -47,37 +48,38 @@ public final class ConnectionRecorder implements StreamListener {
 
     @Override
     public void data(Direction dir, byte[] buf, int off, int len, long streamOffset, long frame, long nanos) {
-        int s = ConnectionFacts.side(dir);
-        int o = 1 - s;
-        if (facts.firstDataFrame[s] < 0) {
-            facts.firstDataFrame[s] = frame;
-            facts.firstDataNanos[s] = nanos;
+        Side me = facts.side(dir);
+        Side other = facts.side(dir.reverse());
+        if (me.firstDataFrame < 0) {
+            me.firstDataFrame = frame;
+            me.firstDataNanos = nanos;
         }
-        if (facts.lastDataFrame[o] > facts.lastDataFrame[s] || facts.turnFrame[s] < 0) {
-            facts.turnFrame[s] = frame;
-            facts.turnNanos[s] = nanos;
-            facts.turnOffset[s] = streamOffset;
+        if (other.lastDataFrame > me.lastDataFrame || me.turnFrame < 0) {
+            me.turnFrame = frame;
+            me.turnNanos = nanos;
+            me.turnOffset = streamOffset;
         }
-        facts.lastDataFrame[s] = frame;
-        facts.lastDataNanos[s] = nanos;
-        facts.bytes[s] = streamOffset + len;
+        me.lastDataFrame = frame;
+        me.lastDataNanos = nanos;
+        me.bytes = streamOffset + len;
         http.data(dir, buf, off, len, streamOffset, frame, nanos);
     }
 
     @Override
     public void gap(Direction dir, long streamOffset, long length, long frame, long nanos) {
-        facts.bytes[ConnectionFacts.side(dir)] = streamOffset + length;
+        facts.side(dir).bytes = streamOffset + length;
         http.gap(dir, streamOffset, length, frame, nanos);
     }
 
     @Override
     public void fin(Direction dir, long frame, long nanos) {
-        int s = ConnectionFacts.side(dir);
-        if (facts.finFrame[s] < 0) {
+        int s = ConnectionFacts.index(dir);
+        Side me = facts.side(s);
+        if (me.finFrame < 0) {
             boolean idle = idleBetweenExchanges();
             if (s == C2S && facts.closeFrame(C2S) < 0) clientClosing();
-            facts.finFrame[s] = frame;
-            facts.finNanos[s] = nanos;
+            me.finFrame = frame;
+            me.finNanos = nanos;
             if (idle) diagnosis.upstreams().idleClose(facts, s == S2C, frame, nanos, nanos - facts.previousEndNanos);
         }
         http.fin(dir, frame, nanos);
@@ -85,11 +87,12 @@ public final class ConnectionRecorder implements StreamListener {
 
     @Override
     public void reset(Direction dir, boolean afterFin, long frame, long nanos) {
-        int s = ConnectionFacts.side(dir);
-        if (facts.rstFrame[s] < 0) {
+        int s = ConnectionFacts.index(dir);
+        Side me = facts.side(s);
+        if (me.rstFrame < 0) {
             if (s == C2S && facts.closeFrame(C2S) < 0) clientClosing();
-            facts.rstFrame[s] = frame;
-            facts.rstNanos[s] = nanos;
+            me.rstFrame = frame;
+            me.rstNanos = nanos;
         }
         http.reset(dir, afterFin, frame, nanos);
     }
@@ -101,7 +104,7 @@ public final class ConnectionRecorder implements StreamListener {
 
     @Override
     public void segment(SegmentEvent event, Direction dir, long frame, long nanos) {
-        int s = ConnectionFacts.side(dir);
+        Side me = facts.side(dir);
         switch (event) {
             case SYN:
                 facts.synFrame = frame;
@@ -120,14 +123,14 @@ public final class ConnectionRecorder implements StreamListener {
                 facts.synBeforeSynAckNanos = facts.synFrame < 0 ? -1 : facts.lastSynNanos;
                 break;
             case RETRANSMISSION:
-                retransmission(s, frame, nanos);
+                retransmission(me, frame, nanos);
                 break;
             case ZERO_WINDOW:
-                facts.zeroSinceFrame[s] = frame;
-                facts.zeroSinceNanos[s] = nanos;
+                me.zeroSinceFrame = frame;
+                me.zeroSinceNanos = nanos;
                 break;
             case WINDOW_OPENED:
-                windowOpened(s, frame, nanos);
+                windowOpened(me, frame, nanos);
                 break;
             default:
                 break;
@@ -139,8 +142,8 @@ public final class ConnectionRecorder implements StreamListener {
     public void closed(TcpStats stats) {
         http.closed(stats); // hands on the exchanges still open: they are judged first
         long now = diagnosis.clock();
-        for (int s = 0; s < 2; s++) {
-            if (facts.zeroSinceFrame[s] >= 0) windowOpened(s, -1, Math.max(now, facts.zeroSinceNanos[s]));
+        for (Side me : new Side[] {facts.client, facts.server}) {
+            if (me.zeroSinceFrame >= 0) windowOpened(me, -1, Math.max(now, me.zeroSinceNanos));
         }
         for (Detector d : diagnosis.detectors()) d.closed(facts, findings);
         diagnosis.sink().connectionClosed(facts.connection, stats);
@@ -166,7 +169,7 @@ public final class ConnectionRecorder implements StreamListener {
             facts.previousEndNanos = endFrame == t.responseLastFrame() ? t.responseLastNanos()
                     : endFrame == t.responseFirstFrame() ? t.responseFirstNanos() : t.requestLastNanos();
         }
-        facts.clientBytesAtPreviousEnd = facts.bytes[C2S];
+        facts.clientBytesAtPreviousEnd = facts.client.bytes;
     }
 
     /** An anomaly outside any exchange (not HTTP, TLS, a gap between messages): noted, then passed to the sink. */
@@ -180,56 +183,56 @@ public final class ConnectionRecorder implements StreamListener {
     private void noteTls(List<Anomaly> anomalies) {
         for (Anomaly a : anomalies) {
             if (a.code() != AnomalyCode.NOT_HTTP_TLS || a.direction() == null) continue;
-            int s = ConnectionFacts.side(a.direction());
-            if (facts.tlsFrame[s] < 0) {
-                facts.tlsFrame[s] = a.frame();
-                facts.tlsNanos[s] = a.nanos();
+            Side me = facts.side(a.direction());
+            if (me.tlsFrame < 0) {
+                me.tlsFrame = a.frame();
+                me.tlsNanos = a.nanos();
             }
         }
     }
 
     /** At least one exchange is over and nothing was sent since: the connection is idle in keep-alive. */
     private boolean idleBetweenExchanges() {
-        return facts.exchanges > 0 && facts.bytes[C2S] == facts.clientBytesAtPreviousEnd
+        return facts.exchanges > 0 && facts.client.bytes == facts.clientBytesAtPreviousEnd
                 && facts.closeFrame(C2S) < 0 && facts.closeFrame(S2C) < 0 && facts.previousEndFrame > 0;
     }
 
     /** The client's first FIN or RST: what the server had sent by then says whether it was waiting for it. */
     private void clientClosing() {
-        facts.serverDataBeforeClientCloseFrame = facts.lastDataFrame[S2C];
-        facts.serverDataBeforeClientCloseNanos = facts.lastDataNanos[S2C];
+        facts.serverDataBeforeClientCloseFrame = facts.server.lastDataFrame;
+        facts.serverDataBeforeClientCloseNanos = facts.server.lastDataNanos;
     }
 
-    private void retransmission(int s, long frame, long nanos) {
-        facts.retransmissions[s]++;
-        if (facts.runFirstFrame[s] < 0 || nanos - facts.runFirstNanos[s] > diagnosis.options().burstWindowNanos()) {
-            facts.runFirstFrame[s] = frame;
-            facts.runFirstNanos[s] = nanos;
-            facts.runCount[s] = 0;
+    private void retransmission(Side me, long frame, long nanos) {
+        me.retransmissions++;
+        if (me.runFirstFrame < 0 || nanos - me.runFirstNanos > diagnosis.options().burstWindowNanos()) {
+            me.runFirstFrame = frame;
+            me.runFirstNanos = nanos;
+            me.runCount = 0;
         }
-        facts.runCount[s]++;
-        facts.runLastFrame[s] = frame;
-        facts.runLastNanos[s] = nanos;
-        if (facts.runCount[s] > facts.burstCount[s]) {
-            facts.burstCount[s] = facts.runCount[s];
-            facts.burstFirstFrame[s] = facts.runFirstFrame[s];
-            facts.burstFirstNanos[s] = facts.runFirstNanos[s];
-            facts.burstLastFrame[s] = frame;
-            facts.burstLastNanos[s] = nanos;
+        me.runCount++;
+        me.runLastFrame = frame;
+        me.runLastNanos = nanos;
+        if (me.runCount > me.burstCount) {
+            me.burstCount = me.runCount;
+            me.burstFirstFrame = me.runFirstFrame;
+            me.burstFirstNanos = me.runFirstNanos;
+            me.burstLastFrame = frame;
+            me.burstLastNanos = nanos;
         }
     }
 
     /** The window opened again at {@code frame} (-1: it never did before the end, at {@code nanos}). */
-    private void windowOpened(int s, long frame, long nanos) {
-        if (facts.zeroSinceFrame[s] < 0) return;
-        long d = nanos - facts.zeroSinceNanos[s];
-        if (d > facts.stallDurationNanos[s] || facts.stallFrame[s] < 0) {
-            facts.stallFrame[s] = facts.zeroSinceFrame[s];
-            facts.stallNanos[s] = facts.zeroSinceNanos[s];
-            facts.stallEndFrame[s] = frame;
-            facts.stallDurationNanos[s] = d;
+    private static void windowOpened(Side me, long frame, long nanos) {
+        if (me.zeroSinceFrame < 0) return;
+        long d = nanos - me.zeroSinceNanos;
+        if (d > me.stallDurationNanos || me.stallFrame < 0) {
+            me.stallFrame = me.zeroSinceFrame;
+            me.stallNanos = me.zeroSinceNanos;
+            me.stallEndFrame = frame;
+            me.stallDurationNanos = d;
         }
-        facts.zeroSinceFrame[s] = -1;
+        me.zeroSinceFrame = -1;
     }
 
     private static final StreamListener NONE = new StreamListener() {

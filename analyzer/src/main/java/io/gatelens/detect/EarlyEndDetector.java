@@ -36,11 +36,11 @@ final class EarlyEndDetector implements Detector {
         if (req == null || req == MessageEnd.How.TRUNCATED || req == MessageEnd.How.UNFINISHED) {
             // The request never ended: the upstream cut it off.
             if (!reset && t.response() != null) return; // answered early, then closed: the proxy has its answer
-            p.add(c.lastDataFrame[C2S] < serverClose ? c.lastDataFrame[C2S] : -1, c.lastDataNanos[C2S], "proxy still sending")
+            p.add(c.client.lastDataFrame < serverClose ? c.client.lastDataFrame : -1, c.client.lastDataNanos, "proxy still sending")
                     .add(serverClose, closeNanos, "upstream " + word + " while the request is being sent");
             String answered = t.response() == null ? "" : " It had answered " + t.status() + " first.";
             String specific = "The upstream " + (reset ? "reset" : "closed") + " the connection while the proxy was still"
-                    + " sending the request: " + c.bytes[C2S] + " request bytes were sent"
+                    + " sending the request: " + c.client.bytes + " request bytes were sent"
                     + (t.requestBodyBytes() > 0 ? ", " + t.requestBodyBytes() + " of them body" : "") + "." + answered;
             out.add(reset ? Cause.RESET_DURING_REQUEST : Cause.CLOSED_BEFORE_RESPONSE, request, specific, null, closeNanos, p.list());
             return;
@@ -49,7 +49,7 @@ final class EarlyEndDetector implements Detector {
         if (t.response() == null) {
             if (t.end() != TransactionEnd.CONNECTION_RESET && t.end() != TransactionEnd.CLOSED_EARLY) return;
             long got = Rows.answerBytes(c, t);
-            if (got > 0) p.add(c.turnFrame[S2C], c.turnNanos[S2C], "start of an incomplete response head");
+            if (got > 0) p.add(c.server.turnFrame, c.server.turnNanos, "start of an incomplete response head");
             p.add(serverClose, closeNanos, "upstream " + word + (got > 0 ? " inside the response head" : ", no response byte"));
             long after = closeNanos - t.requestLastNanos();
             if (reset && got > 0) {
@@ -86,18 +86,18 @@ final class EarlyEndDetector implements Detector {
     /** Reset with no exchange at all: the upstream cut off a request whose head was not even complete. */
     @Override
     public void closed(ConnectionFacts c, Findings out) {
-        if (c.exchanges > 0 || c.emitted != 0 || c.rstFrame[S2C] < 0 || c.firstDataFrame[C2S] < 0
-                || c.firstDataFrame[S2C] >= 0 || c.tlsFrame[C2S] >= 0 || !c.closedByReset(S2C)) {
+        if (c.exchanges > 0 || c.emitted != 0 || c.server.rstFrame < 0 || c.client.firstDataFrame < 0
+                || c.server.firstDataFrame >= 0 || c.client.tlsFrame >= 0 || !c.closedByReset(S2C)) {
             return;
         }
         long clientClose = c.closeFrame(C2S);
-        if (clientClose >= 0 && clientClose < c.rstFrame[S2C]) return;
+        if (clientClose >= 0 && clientClose < c.server.rstFrame) return;
         Proof p = new Proof()
-                .add(c.firstDataFrame[C2S], c.firstDataNanos[C2S], "request begins")
-                .add(c.rstFrame[S2C], c.rstNanos[S2C], "upstream RST before the request head was complete");
+                .add(c.client.firstDataFrame, c.client.firstDataNanos, "request begins")
+                .add(c.server.rstFrame, c.server.rstNanos, "upstream RST before the request head was complete");
         String specific = "The upstream reset the connection while the proxy was still sending the request head ("
-                + c.bytes[C2S] + " bytes sent, no complete head).";
-        out.add(Cause.RESET_DURING_REQUEST, null, specific, null, c.rstNanos[S2C], p.list());
+                + c.client.bytes + " bytes sent, no complete head).";
+        out.add(Cause.RESET_DURING_REQUEST, null, specific, null, c.server.rstNanos, p.list());
     }
 
     private static String promised(Transaction t) {

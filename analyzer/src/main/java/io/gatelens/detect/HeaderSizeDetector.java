@@ -49,7 +49,7 @@ final class HeaderSizeDetector implements Detector {
         }
         // No complete head: the proxy may have given up while it was still arriving.
         long got = Rows.answerBytes(c, t);
-        if (got > buffer && clientClose >= c.turnFrame[S2C] && (c.closeFrame(S2C) < 0 || clientClose < c.closeFrame(S2C))) {
+        if (got > buffer && clientClose >= c.server.turnFrame && (c.closeFrame(S2C) < 0 || clientClose < c.closeFrame(S2C))) {
             report(c, t, request, got, false, out);
         }
     }
@@ -60,7 +60,7 @@ final class HeaderSizeDetector implements Detector {
         c.bigHead = null;
         if (row == null || c.exchanges != c.bigHeadIndex + 1 || c.emitted(Cause.HEADER_TOO_BIG)) return;
         Transaction t = row.transaction();
-        if (c.closedByReset(C2S) && c.rstFrame[C2S] >= t.responseFirstFrame()) {
+        if (c.closedByReset(C2S) && c.client.rstFrame >= t.responseFirstFrame()) {
             report(c, t, Findings.requestLine(t.request()), t.response().headBytes(), true, out);
         }
     }
@@ -70,7 +70,7 @@ final class HeaderSizeDetector implements Detector {
         long close = c.closeFrame(C2S);
         Proof p = new Proof()
                 .add(t.requestFirstFrame(), t.requestFirstNanos(), "request")
-                .add(whole ? t.responseFirstFrame() : c.turnFrame[S2C], whole ? t.responseFirstNanos() : c.turnNanos[S2C],
+                .add(whole ? t.responseFirstFrame() : c.server.turnFrame, whole ? t.responseFirstNanos() : c.server.turnNanos,
                         "response head of " + size + (whole ? " bytes" : "+ bytes") + " begins")
                 .add(close, c.closeNanos(C2S), "proxy " + Rows.closeWord(c, C2S) + ": it gave up on the response");
         String specific = "The upstream's response head is " + (whole ? "" : "at least ") + size + " bytes, more than the "

@@ -46,14 +46,14 @@ final class KeepAliveRaceDetector implements Detector {
                     + " earlier" : "earlier") + " and not used yet";
         }
         p.add(t.requestFirstFrame(), t.requestFirstNanos(), "request sent on the idle connection");
-        if (c.finFrame[S2C] >= 0) p.add(c.finFrame[S2C], c.finNanos[S2C], "upstream FIN");
-        if (c.rstFrame[S2C] >= 0) p.add(c.rstFrame[S2C], c.rstNanos[S2C], "upstream RST");
+        if (c.server.finFrame >= 0) p.add(c.server.finFrame, c.server.finNanos, "upstream FIN");
+        if (c.server.rstFrame >= 0) p.add(c.server.rstFrame, c.server.rstNanos, "upstream RST");
         String when = before
                 ? Proof.duration(t.requestFirstNanos() - closeNanos) + " before the request reached it"
                 : Proof.duration(after) + " after the request, sooner than a handler fails"
                 + (rtt > 0 ? " (the round trip is " + Proof.duration(rtt) + ")" : "");
         String how = c.closedByReset(S2C) ? "reset the connection (RST)"
-                : "closed the connection (FIN)" + (c.rstFrame[S2C] >= 0 ? " and answered the request's bytes with a RST" : "");
+                : "closed the connection (FIN)" + (c.server.rstFrame >= 0 ? " and answered the request's bytes with a RST" : "");
         String specific = "The proxy sent " + (request == null ? "a request" : request) + " on " + idle + ". The upstream "
                 + how + " " + when + ", without answering: it was closing the idle connection as the request crossed"
                 + " its close.";

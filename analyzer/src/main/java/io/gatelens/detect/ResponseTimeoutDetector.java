@@ -44,7 +44,7 @@ final class ResponseTimeoutDetector implements Detector {
         if (!inBody && t.responseFirstFrame() > close) {
             p.add(t.responseFirstFrame(), t.responseFirstNanos(), "the answer arrives too late");
             late = " The upstream did answer, " + Proof.duration(t.responseFirstNanos() - t.requestLastNanos())
-                    + " after the request: too late" + (c.rstFrame[C2S] > t.responseFirstFrame() ? ", and met a RST." : ".");
+                    + " after the request: too late" + (c.client.rstFrame > t.responseFirstFrame() ? ", and met a RST." : ".");
         }
         String specific = inBody
                 ? "The upstream stopped sending in the middle of its response; after " + Proof.duration(wait)

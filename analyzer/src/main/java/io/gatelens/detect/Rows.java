@@ -33,10 +33,10 @@ final class Rows {
 
     /** Server bytes that arrived after the request began: the start of an answer, even an unparsed one. */
     static long answerBytes(ConnectionFacts c, Transaction t) {
-        if (c.turnFrame[ConnectionFacts.S2C] < 0 || t.requestFirstFrame() < 0
-                || c.turnFrame[ConnectionFacts.S2C] <= t.requestFirstFrame()) {
+        if (c.server.turnFrame < 0 || t.requestFirstFrame() < 0
+                || c.server.turnFrame <= t.requestFirstFrame()) {
             return 0;
         }
-        return c.bytes[ConnectionFacts.S2C] - c.turnOffset[ConnectionFacts.S2C];
+        return c.server.bytes - c.server.turnOffset;
     }
 }

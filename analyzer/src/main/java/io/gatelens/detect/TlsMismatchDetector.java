@@ -18,7 +18,7 @@ final class TlsMismatchDetector implements Detector {
     @Override
     public void exchange(ConnectionFacts c, TransactionRow row, Findings out) {
         Transaction t = row.transaction();
-        if (t.request() == null || c.tlsFrame[C2S] >= 0 || c.emitted(Cause.TLS_MISMATCH)) return;
+        if (t.request() == null || c.client.tlsFrame >= 0 || c.emitted(Cause.TLS_MISMATCH)) return;
         Anomaly a = Rows.first(t, Direction.SERVER_TO_CLIENT, AnomalyCode.NOT_HTTP_TLS);
         if (a == null) return;
         plainToTls(c, Findings.requestLine(t.request()), t.requestFirstFrame(), t.requestFirstNanos(), a.frame(), a.nanos(), out);
@@ -27,13 +27,13 @@ final class TlsMismatchDetector implements Detector {
     @Override
     public void closed(ConnectionFacts c, Findings out) {
         if (c.emitted(Cause.TLS_MISMATCH)) return;
-        boolean clientTls = c.tlsFrame[C2S] >= 0;
-        boolean serverTls = c.tlsFrame[S2C] >= 0;
-        if (clientTls && !serverTls && (c.firstDataFrame[S2C] >= 0 || c.closeFrame(S2C) >= 0)) {
-            Proof p = new Proof().add(c.firstDataFrame[C2S], c.firstDataNanos[C2S], "TLS handshake record from the proxy");
+        boolean clientTls = c.client.tlsFrame >= 0;
+        boolean serverTls = c.server.tlsFrame >= 0;
+        if (clientTls && !serverTls && (c.server.firstDataFrame >= 0 || c.closeFrame(S2C) >= 0)) {
+            Proof p = new Proof().add(c.client.firstDataFrame, c.client.firstDataNanos, "TLS handshake record from the proxy");
             String answer;
-            if (c.firstDataFrame[S2C] >= 0) {
-                p.add(c.firstDataFrame[S2C], c.firstDataNanos[S2C], "upstream answers in plain text, not TLS");
+            if (c.server.firstDataFrame >= 0) {
+                p.add(c.server.firstDataFrame, c.server.firstDataNanos, "upstream answers in plain text, not TLS");
                 answer = "answered in plain text (typically \"400 Bad Request\" to bytes it cannot read as HTTP)";
             } else {
                 answer = "closed the connection without a TLS answer";
@@ -41,12 +41,12 @@ final class TlsMismatchDetector implements Detector {
             long end = c.closeFrame(S2C);
             if (end >= 0) p.add(end, c.closeNanos(S2C), "upstream " + Rows.closeWord(c, S2C));
             String specific = "The proxy opened TLS to " + c.upstream + " (a TLS handshake record at frame "
-                    + c.firstDataFrame[C2S] + "), but the upstream speaks plain HTTP on this port: it " + answer
+                    + c.client.firstDataFrame + "), but the upstream speaks plain HTTP on this port: it " + answer
                     + ". The TLS handshake fails.";
             out.add(Cause.TLS_MISMATCH, null, specific, null,
-                    c.firstDataFrame[S2C] >= 0 ? c.firstDataNanos[S2C] : c.closeNanos(S2C), p.list());
-        } else if (serverTls && !clientTls && c.firstDataFrame[C2S] >= 0) {
-            plainToTls(c, null, c.firstDataFrame[C2S], c.firstDataNanos[C2S], c.tlsFrame[S2C], c.tlsNanos[S2C], out);
+                    c.server.firstDataFrame >= 0 ? c.server.firstDataNanos : c.closeNanos(S2C), p.list());
+        } else if (serverTls && !clientTls && c.client.firstDataFrame >= 0) {
+            plainToTls(c, null, c.client.firstDataFrame, c.client.firstDataNanos, c.server.tlsFrame, c.server.tlsNanos, out);
         }
     }
 

@@ -70,7 +70,7 @@ final class WebSocketDetector implements Detector {
         if (clientClose >= 0 && clientClose < serverClose) return; // the proxy gave up first: a timeout
         long got = Rows.answerBytes(c, t);
         Proof p = new Proof().add(t.requestFirstFrame(), t.requestFirstNanos(), "WebSocket upgrade request");
-        if (got > 0) p.add(c.turnFrame[S2C], c.turnNanos[S2C], "start of the upstream's answer");
+        if (got > 0) p.add(c.server.turnFrame, c.server.turnNanos, "start of the upstream's answer");
         p.add(serverClose, c.closeNanos(S2C), "upstream " + Rows.closeWord(c, S2C) + " during the handshake");
         String specific = got > 0
                 ? "The upstream sent " + got + " bytes of its answer to the WebSocket upgrade, then "
