@@ -80,7 +80,10 @@ public final class ConnectionRecorder implements StreamListener {
             if (s == C2S && facts.closeFrame(C2S) < 0) clientClosing();
             me.finFrame = frame;
             me.finNanos = nanos;
-            if (idle) diagnosis.upstreams().idleClose(facts, s == S2C, frame, nanos, nanos - facts.previousEndNanos);
+            long idleNanos = nanos - facts.previousEndNanos;
+            if (idle && idleNanos >= diagnosis.options().keepAliveMinIdleNanos()) {
+                diagnosis.upstreams().idleClose(facts, s == S2C, frame, nanos, idleNanos);
+            }
         }
         http.fin(dir, frame, nanos);
     }

@@ -16,6 +16,13 @@ package io.gatelens.detect;
  *                                failure of that request; twice the connection's handshake
  *                                round trip is added, since the FIN and the request cross in
  *                                flight. 10 ms
+ * @param keepAliveMinIdleNanos   the shortest idle time taken for a keep-alive timeout: an
+ *                                upstream that closes sooner after its last response closes after
+ *                                the response rather than timing out an idle connection, and a
+ *                                reset on a connection idle for less is not a keep-alive race
+ *                                (unless the upstream's FIN came before the request). 100 ms, far
+ *                                below any server's keep-alive timeout (gunicorn's 2 s is among
+ *                                the shortest defaults)
  * @param connectTimeoutMinNanos  an unanswered SYN that was never retransmitted is a
  *                                {@code connect_timeout} only when the capture went on this long
  *                                after it; otherwise the capture may just have ended. 1 s
@@ -39,14 +46,15 @@ package io.gatelens.detect;
  *                                reported early and dropped. 4096
  */
 public record DetectOptions(int proxyBufferSize, long responseTimeoutMinNanos, long keepAliveRaceNanos,
-                            long connectTimeoutMinNanos, int retransmissionBurst, long burstWindowNanos,
+                            long keepAliveMinIdleNanos, long connectTimeoutMinNanos, int retransmissionBurst, long burstWindowNanos,
                             long zeroWindowStallNanos, double nearRatio, long proxyReadTimeoutNanos,
                             long wsEarlyCloseNanos, int maxUpstreams) {
-    public static final DetectOptions DEFAULT = new DetectOptions(4096, 900_000_000L, 10_000_000L,
+    public static final DetectOptions DEFAULT = new DetectOptions(4096, 900_000_000L, 10_000_000L, 100_000_000L,
             1_000_000_000L, 3, 1_000_000_000L, 500_000_000L, 0.8, 0, 1_000_000_000L, 4096);
 
     public DetectOptions {
-        if (proxyBufferSize < 1 || responseTimeoutMinNanos < 0 || keepAliveRaceNanos < 0 || connectTimeoutMinNanos < 0
+        if (proxyBufferSize < 1 || responseTimeoutMinNanos < 0 || keepAliveRaceNanos < 0 || keepAliveMinIdleNanos < 0
+                || connectTimeoutMinNanos < 0
                 || retransmissionBurst < 1 || burstWindowNanos < 0 || zeroWindowStallNanos < 0
                 || !(nearRatio > 0 && nearRatio <= 1) || proxyReadTimeoutNanos < 0 || wsEarlyCloseNanos < 0
                 || maxUpstreams < 1) {
@@ -56,14 +64,16 @@ public record DetectOptions(int proxyBufferSize, long responseTimeoutMinNanos, l
 
     /** The defaults with another proxy buffer size (the {@code --proxy-buffer-size} option). */
     public DetectOptions withProxyBufferSize(int bytes) {
-        return new DetectOptions(bytes, responseTimeoutMinNanos, keepAliveRaceNanos, connectTimeoutMinNanos,
+        return new DetectOptions(bytes, responseTimeoutMinNanos, keepAliveRaceNanos, keepAliveMinIdleNanos,
+                connectTimeoutMinNanos,
                 retransmissionBurst, burstWindowNanos, zeroWindowStallNanos, nearRatio, proxyReadTimeoutNanos,
                 wsEarlyCloseNanos, maxUpstreams);
     }
 
     /** The same with the proxy's configured response timeout (0: unknown). */
     public DetectOptions withProxyReadTimeoutNanos(long nanos) {
-        return new DetectOptions(proxyBufferSize, responseTimeoutMinNanos, keepAliveRaceNanos, connectTimeoutMinNanos,
+        return new DetectOptions(proxyBufferSize, responseTimeoutMinNanos, keepAliveRaceNanos, keepAliveMinIdleNanos,
+                connectTimeoutMinNanos,
                 retransmissionBurst, burstWindowNanos, zeroWindowStallNanos, nearRatio, nanos,
                 wsEarlyCloseNanos, maxUpstreams);
     }

@@ -27,7 +27,10 @@ final class KeepAliveRaceDetector implements Detector {
         if (Rows.answerBytes(c, t) > 0) return;
         long closeNanos = c.closeNanos(S2C);
         boolean before = serverClose < t.requestFirstFrame();
-        boolean reused = t.index() > 0 || c.previousEndFrame > 0;
+        // Reused after a real idle period: a reset right after a busy connection's previous
+        // exchange is the request's own failure, not a keep-alive timeout.
+        boolean reused = c.previousEndFrame > 0
+                && t.requestFirstNanos() - c.previousEndNanos >= out.options().keepAliveMinIdleNanos();
         long rtt = Math.max(0, c.handshakeRttNanos());
         long window = out.options().keepAliveRaceNanos() + 2 * rtt;
         long after = closeNanos - t.requestFirstNanos();

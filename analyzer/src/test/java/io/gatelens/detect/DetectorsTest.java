@@ -201,6 +201,18 @@ class DetectorsTest {
         });
         assertEquals(List.of(Cause.RESET_BEFORE_RESPONSE), errorCauses(late), late.toString());
 
+        // A busy connection: the previous exchange ended a moment ago, so no keep-alive timeout is involved.
+        Collected busy = run(w -> {
+            Conversation.Conn c = w.connection(40000, 8080);
+            c.handshake();
+            c.client(GET_A);
+            c.server(OK);
+            w.after(DetectOptions.DEFAULT.keepAliveMinIdleNanos() - 10 * MS);
+            c.client(GET_B);
+            c.serverRst();
+        });
+        assertEquals(List.of(Cause.RESET_BEFORE_RESPONSE), errorCauses(busy), busy.toString());
+
         Collected fresh = run(w -> {
             Conversation.Conn c = w.connection(40000, 8080);
             c.handshake();
@@ -208,6 +220,26 @@ class DetectorsTest {
             c.serverRst();
         });
         assertEquals(List.of(Cause.RESET_BEFORE_RESPONSE), errorCauses(fresh), fresh.toString());
+    }
+
+    /** An upstream that closes right after its response closes after it; that is no keep-alive timeout. */
+    @Test
+    void aCloseRightAfterTheResponseIsNoIdleClose() throws IOException {
+        for (long idle : new long[] {DetectOptions.DEFAULT.keepAliveMinIdleNanos() - MS, DetectOptions.DEFAULT.keepAliveMinIdleNanos() + MS}) {
+            Collected run = run(w -> {
+                Conversation.Conn c = w.connection(40000, 8080);
+                c.handshake();
+                c.client(GET_A);
+                c.server(OK);
+                w.after(idle - w.step);
+                c.serverFin();
+                c.clientFin();
+                c.serverAck();
+            });
+            UpstreamTimings t = run.upstreams.get(0);
+            assertEquals(idle > DetectOptions.DEFAULT.keepAliveMinIdleNanos() ? 1 : 0, t.upstreamIdleCloses(), t.toString());
+            assertEquals(List.of(), run.findings, run.toString());
+        }
     }
 
     // ------------------------------------------------------------------ response framing and head
