@@ -138,6 +138,38 @@ class DetectorsTest {
         assertEquals(List.of(Cause.TLS_MISMATCH), errorCauses(run), "the close that follows is not a second cause");
     }
 
+    /** HTTPS (TLS both ways) and HTTP/2 with prior knowledge are not HTTP/1.x, and not mismatches. */
+    @Test
+    void tlsBothWaysAndHttp2AreNoFinding() throws IOException {
+        Collected run = run(w -> {
+            Conversation.Conn tls = w.connection(40000, 8443);
+            tls.handshake();
+            tls.client(new byte[] {0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x03});
+            tls.server(new byte[] {0x16, 0x03, 0x03, 0x00, 0x05, 0x02, 0x00, 0x00, 0x01, 0x03});
+            tls.closeCleanly();
+            Conversation.Conn h2 = w.connection(40001, 8080);
+            h2.handshake();
+            h2.client("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            h2.server(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // SETTINGS
+            h2.closeCleanly();
+        });
+        assertEquals(List.of(), run.findings, run.toString());
+    }
+
+    /** A capture that begins mid-connection: a response without its request, no handshake. */
+    @Test
+    void aConnectionSeenFromTheMiddleGivesNoFinding() throws IOException {
+        Collected run = run(w -> {
+            Conversation.Conn c = w.connection(40000, 8080);
+            c.server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            c.client(GET_A);
+            c.server(OK);
+            c.closeCleanly();
+        });
+        assertEquals(List.of(), run.findings, run.toString());
+        assertEquals(2, run.rows.size());
+    }
+
     // ------------------------------------------------------------------ keep-alive race
 
     @Test
@@ -650,7 +682,7 @@ class DetectorsTest {
         Collected run = run(w -> {
             Conversation.Conn c = w.connection(40000, 8080);
             c.handshake();
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 10_000; i++) {
                 c.client(GET_A);
                 c.server(OK);
                 w.after(10 * MS);
@@ -658,7 +690,7 @@ class DetectorsTest {
             c.closeCleanly();
         });
         assertEquals(List.of(), run.findings, run.toString());
-        assertEquals(50, run.rows.size());
+        assertEquals(10_000, run.rows.size());
         assertEquals(1, run.closed.size());
         assertEquals(1, run.upstreams.size());
     }
