@@ -11,8 +11,6 @@ import io.gatelens.tcp.SegmentEvent;
 import io.gatelens.tcp.StreamListener;
 import io.gatelens.tcp.TcpStats;
 
-import java.util.List;
-
 import static io.gatelens.detect.ConnectionFacts.C2S;
 import static io.gatelens.detect.ConnectionFacts.S2C;
 
@@ -145,9 +143,9 @@ public final class ConnectionRecorder implements StreamListener {
     public void closed(TcpStats stats) {
         http.closed(stats); // hands on the exchanges still open: they are judged first
         long now = diagnosis.clock();
-        for (Side me : new Side[] {facts.client, facts.server}) {
-            if (me.zeroSinceFrame >= 0) windowOpened(me, -1, Math.max(now, me.zeroSinceNanos));
-        }
+        // A window still shut when the connection ends stalled until then.
+        windowOpened(facts.client, -1, Math.max(now, facts.client.zeroSinceNanos));
+        windowOpened(facts.server, -1, Math.max(now, facts.server.zeroSinceNanos));
         for (Detector d : diagnosis.detectors()) d.closed(facts, findings);
         diagnosis.sink().connectionClosed(facts.connection, stats);
     }
@@ -157,7 +155,7 @@ public final class ConnectionRecorder implements StreamListener {
     /** An exchange the connection's HTTP analysis handed on: passed to the sink, then judged. */
     public void exchange(TransactionRow row) {
         Transaction t = row.transaction();
-        noteTls(t.anomalies());
+        for (Anomaly a : t.anomalies()) noteTls(a);
         diagnosis.sink().exchange(row);
         diagnosis.upstreams().exchange(facts, row);
         findings.beginExchange();
@@ -177,20 +175,18 @@ public final class ConnectionRecorder implements StreamListener {
 
     /** An anomaly outside any exchange (not HTTP, TLS, a gap between messages): noted, then passed to the sink. */
     public void connectionAnomaly(Anomaly a) {
-        noteTls(List.of(a));
+        noteTls(a);
         diagnosis.sink().anomaly(a);
     }
 
     // ------------------------------------------------------------------ bookkeeping
 
-    private void noteTls(List<Anomaly> anomalies) {
-        for (Anomaly a : anomalies) {
-            if (a.code() != AnomalyCode.NOT_HTTP_TLS || a.direction() == null) continue;
-            Side me = facts.side(a.direction());
-            if (me.tlsFrame < 0) {
-                me.tlsFrame = a.frame();
-                me.tlsNanos = a.nanos();
-            }
+    private void noteTls(Anomaly a) {
+        if (a.code() != AnomalyCode.NOT_HTTP_TLS || a.direction() == null) return;
+        Side me = facts.side(a.direction());
+        if (me.tlsFrame < 0) {
+            me.tlsFrame = a.frame();
+            me.tlsNanos = a.nanos();
         }
     }
 
