@@ -45,7 +45,7 @@ final class EarlyEndDetector implements Detector {
             out.add(reset ? Cause.RESET_DURING_REQUEST : Cause.CLOSED_BEFORE_RESPONSE, request, specific, null, closeNanos, p.list());
             return;
         }
-        p.add(t.requestLastFrame(), t.requestLastNanos(), "request complete");
+        if (t.requestLastFrame() != t.requestFirstFrame()) p.add(t.requestLastFrame(), t.requestLastNanos(), "request complete");
         if (t.response() == null) {
             if (t.end() != TransactionEnd.CONNECTION_RESET && t.end() != TransactionEnd.CLOSED_EARLY) return;
             long got = Rows.answerBytes(c, t);
