@@ -52,7 +52,7 @@ final class KeepAliveRaceDetector implements Detector {
         if (c.server.finFrame >= 0) p.add(c.server.finFrame, c.server.finNanos, "upstream FIN");
         if (c.server.rstFrame >= 0) p.add(c.server.rstFrame, c.server.rstNanos, "upstream RST");
         String when = before
-                ? Proof.duration(t.requestFirstNanos() - closeNanos) + " before the request reached it"
+                ? Proof.duration(t.requestFirstNanos() - closeNanos) + " before the proxy sent the request (as seen at the capture point)"
                 : Proof.duration(after) + " after the request, sooner than a handler fails"
                 + (rtt > 0 ? " (the round trip is " + Proof.duration(rtt) + ")" : "");
         String how = c.closedByReset(S2C) ? "reset the connection (RST)"
