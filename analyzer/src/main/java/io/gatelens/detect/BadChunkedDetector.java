@@ -16,6 +16,7 @@ final class BadChunkedDetector implements Detector {
     @Override
     public void exchange(ConnectionFacts c, TransactionRow row, Findings out) {
         Transaction t = row.transaction();
+        if (t.anomalies().isEmpty()) return;
         Anomaly a = Rows.first(t, Direction.SERVER_TO_CLIENT, CODES);
         if (a == null) return;
         Proof p = new Proof()

@@ -23,7 +23,6 @@ final class HeaderSizeDetector implements Detector {
     public void exchange(ConnectionFacts c, TransactionRow row, Findings out) {
         c.bigHead = null; // a later exchange: the proxy took the earlier big head
         Transaction t = row.transaction();
-        String request = Findings.requestLine(t.request());
         Anomaly limit = Rows.first(t, Direction.SERVER_TO_CLIENT, AnomalyCode.HTTP_HEADER_TOO_LARGE);
         if (limit != null) {
             Proof p = new Proof()
@@ -31,7 +30,7 @@ final class HeaderSizeDetector implements Detector {
                     .add(limit.frame(), limit.nanos(), "response head past gatelens's own limit");
             String specific = "The upstream's response head is larger than gatelens reads (" + limit.detail()
                     + "), far over any proxy's buffer.";
-            out.add(Cause.HEADER_TOO_BIG, request, specific, null, limit.nanos(), p.list());
+            out.add(Cause.HEADER_TOO_BIG, Findings.requestLine(t.request()), specific, null, limit.nanos(), p.list());
             return;
         }
         int buffer = out.options().proxyBufferSize();
@@ -40,7 +39,7 @@ final class HeaderSizeDetector implements Detector {
             long size = t.response().headBytes();
             if (size <= buffer) return;
             if (clientClose >= t.responseFirstFrame() && c.closedByReset(C2S)) {
-                report(c, t, request, size, true, out);
+                report(c, t, size, true, out);
             } else if (clientClose < 0) {
                 c.bigHead = row;
                 c.bigHeadIndex = c.exchanges;
@@ -50,7 +49,7 @@ final class HeaderSizeDetector implements Detector {
         // No complete head: the proxy may have given up while it was still arriving.
         long got = Rows.answerBytes(c, t);
         if (got > buffer && clientClose >= c.server.turnFrame && (c.closeFrame(S2C) < 0 || clientClose < c.closeFrame(S2C))) {
-            report(c, t, request, got, false, out);
+            report(c, t, got, false, out);
         }
     }
 
@@ -61,11 +60,11 @@ final class HeaderSizeDetector implements Detector {
         if (row == null || c.exchanges != c.bigHeadIndex + 1 || c.emitted(Cause.HEADER_TOO_BIG)) return;
         Transaction t = row.transaction();
         if (c.closedByReset(C2S) && c.client.rstFrame >= t.responseFirstFrame()) {
-            report(c, t, Findings.requestLine(t.request()), t.response().headBytes(), true, out);
+            report(c, t, t.response().headBytes(), true, out);
         }
     }
 
-    private static void report(ConnectionFacts c, Transaction t, String request, long size, boolean whole, Findings out) {
+    private static void report(ConnectionFacts c, Transaction t, long size, boolean whole, Findings out) {
         int buffer = out.options().proxyBufferSize();
         long close = c.closeFrame(C2S);
         Proof p = new Proof()
@@ -77,7 +76,7 @@ final class HeaderSizeDetector implements Detector {
                 + buffer + " bytes the proxy holds for it, and the proxy " + (c.closedByReset(C2S) ? "reset" : "closed")
                 + " the connection instead of reading on.";
         String hint = "The head needs a buffer of at least " + roundUp(size) + " bytes.";
-        out.add(Cause.HEADER_TOO_BIG, request, specific, hint, c.closeNanos(C2S), p.list());
+        out.add(Cause.HEADER_TOO_BIG, Findings.requestLine(t.request()), specific, hint, c.closeNanos(C2S), p.list());
     }
 
     /** The next multiple of 4 KiB: buffer sizes are set in pages. */

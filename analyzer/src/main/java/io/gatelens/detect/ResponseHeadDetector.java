@@ -27,6 +27,7 @@ final class ResponseHeadDetector implements Detector {
     @Override
     public void exchange(ConnectionFacts c, TransactionRow row, Findings out) {
         Transaction t = row.transaction();
+        if (t.anomalies().isEmpty()) return; // nearly every exchange
         String request = Findings.requestLine(t.request());
         Direction s2c = Direction.SERVER_TO_CLIENT;
         Anomaly a = Rows.first(t, s2c, STATUS_LINE);
