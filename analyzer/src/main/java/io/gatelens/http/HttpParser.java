@@ -976,7 +976,8 @@ public final class HttpParser {
         if (mode == Mode.REQUEST) {
             listener.requestHead(new RequestHead(method, target, version, fields, msgOffset, msgFrame, msgNanos));
         } else {
-            ResponseHead head = new ResponseHead(version, status, reason, fields, msgOffset, msgFrame, msgNanos);
+            ResponseHead head = new ResponseHead(version, status, reason, fields, msgOffset, msgFrame, msgNanos,
+                    endOffset - msgOffset);
             interim = head.interim();
             if (!interim) requestMethod = methods.methodOfNextResponse();
             listener.responseHead(head);

@@ -33,10 +33,20 @@ final class HttpWiring {
         this.connectionAnomalies = connectionAnomalies;
     }
 
+    /** A wiring whose sinks are given per connection (see {@link #listenerFor(Connection, Consumer, Consumer)}). */
+    HttpWiring(HttpLimits limits) {
+        this(limits, r -> { }, a -> { });
+    }
+
     StreamListener listenerFor(Connection c) {
+        return listenerFor(c, rows, connectionAnomalies);
+    }
+
+    /** The connection's HTTP analysis, handing its exchanges and its other anomalies to these sinks. */
+    StreamListener listenerFor(Connection c, Consumer<TransactionRow> rowSink, Consumer<Anomaly> anomalySink) {
         WebSocketState ws = new WebSocketState();
-        AnomalySink sink = connectionAnomalies::accept;
-        return new HttpConnection(c.id(), t -> rows.accept(row(c, t, ws)), sink, limits,
+        AnomalySink sink = anomalySink::accept;
+        return new HttpConnection(c.id(), t -> rowSink.accept(row(c, t, ws)), sink, limits,
                 (id, request, response) -> ws.start(id, request, response));
     }
 

@@ -1,6 +1,10 @@
 package io.gatelens.pipeline;
 
 import io.gatelens.anomaly.Anomaly;
+import io.gatelens.detect.ConnectionRecorder;
+import io.gatelens.detect.DetectOptions;
+import io.gatelens.detect.Diagnosis;
+import io.gatelens.detect.DiagnosisSink;
 import io.gatelens.flow.Connection;
 import io.gatelens.http.HttpLimits;
 import io.gatelens.flow.FlowTable;
@@ -12,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /** The chains the commands run: each one streaming pass, wired one way. */
 public final class Passes {
@@ -34,6 +39,14 @@ public final class Passes {
     public static Result streams(Path file, int maxConnections, TcpLimits limits,
                                  Function<Connection, StreamListener> listeners,
                                  Consumer<Connection> done, CapturePass.Progress progress) throws IOException {
+        return streams(file, maxConnections, limits, listeners, done, progress, null);
+    }
+
+    /** As above; {@code clock}, when not null, sees each TCP frame's time before the frame is handled. */
+    private static Result streams(Path file, int maxConnections, TcpLimits limits,
+                                  Function<Connection, StreamListener> listeners,
+                                  Consumer<Connection> done, CapturePass.Progress progress,
+                                  LongConsumer clock) throws IOException {
         TcpReassembler reassembler = new TcpReassembler(limits, listeners);
         FlowTable flows = new FlowTable(maxConnections, c -> {
             reassembler.connectionDone(c);
@@ -44,6 +57,7 @@ public final class Passes {
         // table's linger would make memory grow with the capture. Late segments (the last ACK)
         // still count in the flow table; any data they carry is past the end and not analysed.
         CapturePass.SegmentListener segments = (c, dir, frame, packet) -> {
+            if (clock != null) clock.accept(frame.epochNanos());
             if (c.analysisFinished()) return;
             reassembler.segment(c, dir, frame, packet);
             if (c.ended()) {
@@ -69,6 +83,30 @@ public final class Passes {
                                       CapturePass.Progress progress) throws IOException {
         HttpWiring http = new HttpWiring(limits, rows, anomalies);
         return streams(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, c -> { }, progress);
+    }
+
+    /**
+     * The per-connection diagnosis (issue #4): every connection's exchanges, the detectors'
+     * findings and anomalies outside exchanges go to {@code sink} as they come, each connection's
+     * close after them; at the end, the per-upstream predictors and timings. Findings are made
+     * whatever the connection's leg: telling client legs from upstream legs is the caller's job.
+     */
+    public static Result diagnose(Path file, int maxConnections, HttpLimits limits, DetectOptions options,
+                                  DiagnosisSink sink) throws IOException {
+        return diagnose(file, maxConnections, limits, options, sink, null);
+    }
+
+    public static Result diagnose(Path file, int maxConnections, HttpLimits limits, DetectOptions options,
+                                  DiagnosisSink sink, CapturePass.Progress progress) throws IOException {
+        Diagnosis diagnosis = new Diagnosis(options, sink);
+        HttpWiring http = new HttpWiring(limits);
+        Result result = streams(file, maxConnections, TcpLimits.DEFAULT, c -> {
+            ConnectionRecorder recorder = diagnosis.open(c);
+            recorder.attach(http.listenerFor(c, recorder::exchange, recorder::connectionAnomaly));
+            return recorder;
+        }, c -> { }, progress, diagnosis::clock);
+        diagnosis.finish();
+        return result;
     }
 
     /** TCP statistics per connection, handed on as each connection ends. */

@@ -27,4 +27,12 @@ public interface StreamListener extends AnomalySink {
 
     /** Nothing more comes on this connection: it is over, or the capture is. */
     void closed(TcpStats stats);
+
+    /**
+     * A handshake, retransmission or window event of {@code dir}'s sender (see
+     * {@link SegmentEvent}); the frame is the segment that showed it. Only listeners that judge
+     * the TCP behaviour need these.
+     */
+    default void segment(SegmentEvent event, Direction dir, long frame, long nanos) {
+    }
 }

@@ -79,14 +79,18 @@ public final class TcpReassembler {
         h.stats.payloadBytes += p.payloadWireLength();
         if (!rst) {
             // RSTs carry window 0 on Linux: not an advertisement.
-            h.windowZero = !syn && p.window() == 0;
-            if (h.windowZero) h.stats.zeroWindows++;
+            boolean zero = !syn && p.window() == 0;
+            if (zero != h.windowZero) {
+                s.listener.segment(zero ? SegmentEvent.ZERO_WINDOW : SegmentEvent.WINDOW_OPENED, dir, fn, t);
+            }
+            h.windowZero = zero;
+            if (zero) h.stats.zeroWindows++;
         }
         if (fin) h.stats.finSeen = true;
 
         boolean skipData = false;
         if (syn) {
-            skipData = syn(s, h, dir, seq, ack, t);
+            skipData = syn(s, h, dir, seq, ack, fn, t);
         } else {
             if (!h.started && (wire > 0 || fin)) {
                 // Mid-connection: the first data or FIN fixes offset 0. A pure ACK or keep-alive
@@ -147,16 +151,18 @@ public final class TcpReassembler {
     }
 
     /** Handshake bookkeeping; true when the SYN's data belongs to no stream tracked here. */
-    private static boolean syn(State s, Half h, Direction dir, long seq, boolean ack, long t) {
+    private static boolean syn(State s, Half h, Direction dir, long seq, boolean ack, long fn, long t) {
         boolean skip = false;
         if (h.synSeen) {
             if (seq == h.isn) {
                 if (ack) s.stats.synAckRetransmissions++; else s.stats.synRetransmissions++;
+                s.listener.segment(ack ? SegmentEvent.SYN_ACK_RETRANSMITTED : SegmentEvent.SYN_RETRANSMITTED, dir, fn, t);
             } else {
                 skip = true;
             }
         } else {
             h.synSeen = true;
+            s.listener.segment(ack ? SegmentEvent.SYN_ACK : SegmentEvent.SYN, dir, fn, t);
             h.isn = seq;
             if (!h.started) {
                 h.start(seq + 1);
@@ -240,7 +246,10 @@ public final class TcpReassembler {
             }
             start = to;
         }
-        if (seen) h.stats.retransmittedSegments++;
+        if (seen) {
+            h.stats.retransmittedSegments++;
+            s.listener.segment(SegmentEvent.RETRANSMISSION, dir, fn, t);
+        }
         if (heldAny) h.stats.outOfOrderSegments++;
         if (conflict >= 0) {
             h.stats.overlapConflicts++;

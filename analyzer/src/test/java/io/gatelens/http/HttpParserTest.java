@@ -544,5 +544,17 @@ class HttpParserTest {
         Recorder r = responses(List.of("GET"), big);
         assertTrue(r.anomalies.isEmpty());
         assertEquals(16 * 1024, r.responses.get(0).headers().get("x-big").length());
+        assertEquals(big.length(), r.responses.get(0).headBytes());
+    }
+
+    /** What a proxy must buffer before it can act: status line through the empty line, not the body. */
+    @Test
+    void headBytesCountTheHeadOnlyWhateverTheSplit() {
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+        String second = "HTTP/1.1 204 No Content\n\n";
+        Recorder r = responses(List.of("GET", "GET"), "\r\n" + head.substring(0, 10), head.substring(10) + "he",
+                "llo" + second);
+        assertEquals(List.of((long) head.length(), (long) second.length()),
+                r.responses.stream().map(ResponseHead::headBytes).toList());
     }
 }

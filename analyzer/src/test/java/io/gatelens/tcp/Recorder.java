@@ -21,6 +21,8 @@ final class Recorder implements StreamListener {
 
     final List<Event> events = new ArrayList<>();
     final List<Anomaly> anomalies = new ArrayList<>();
+    /** Handshake, retransmission and window events as "KIND c>s fN". */
+    final List<String> segmentEvents = new ArrayList<>();
     TcpStats stats;
     private final long[] expectedOffset = new long[2];
     private final boolean[] finDone = new boolean[2];
@@ -63,6 +65,12 @@ final class Recorder implements StreamListener {
     public void closed(TcpStats s) {
         assertNull(stats, "closed twice");
         stats = s;
+    }
+
+    @Override
+    public void segment(SegmentEvent event, Direction dir, long frame, long nanos) {
+        assertNull(stats, "segment event after closed");
+        segmentEvents.add(event + " " + dir.arrow() + " f" + frame);
     }
 
     @Override

@@ -437,6 +437,62 @@ class TcpReassemblerTest {
         assertEquals(0, st.connectionId());
     }
 
+    /** The detectors prove a refused or unanswered connect with these frames (issue #4). */
+    @Test
+    void handshakeEventsNameTheirFrames() {
+        Wire w = new Wire();
+        long syn = w.client(SYN, CI, 0, NONE);
+        long again = w.client(SYN, CI, 0, NONE);
+        long synAck = w.server(SYN | ACK, SI, CI + 1, NONE);
+        long synAckAgain = w.server(SYN | ACK, SI, CI + 1, NONE);
+        w.client(ACK, CI + 1, SI + 1, NONE);
+        w.finish();
+        assertEquals(List.of("SYN c>s f" + syn, "SYN_RETRANSMITTED c>s f" + again, "SYN_ACK s>c f" + synAck,
+                "SYN_ACK_RETRANSMITTED s>c f" + synAckAgain), w.only().segmentEvents);
+    }
+
+    @Test
+    void refusedConnectIsASynAndTheReset() {
+        Wire w = new Wire();
+        long syn = w.client(SYN, CI, 0, NONE);
+        long rst = w.server(RST | ACK, 0, CI + 1, NONE);
+        w.finish();
+        Recorder r = w.only();
+        assertEquals(List.of("SYN c>s f" + syn), r.segmentEvents);
+        assertEquals(List.of(rst), r.of(SERVER_TO_CLIENT, "reset").stream().map(Recorder.Event::frame).toList());
+    }
+
+    @Test
+    void retransmittedDataIsReportedOncePerSegment() {
+        Wire w = new Wire();
+        handshake(w, CI, SI);
+        w.client(PSH | ACK, CI + 1, SI + 1, b("abcd"));
+        long again = w.client(PSH | ACK, CI + 1, SI + 1, b("abcd"));
+        long partly = w.client(PSH | ACK, CI + 3, SI + 1, b("cdef"));
+        w.client(PSH | ACK, CI + 7, SI + 1, b("gh"));
+        w.finish();
+        Recorder r = w.only();
+        assertEquals(List.of("RETRANSMISSION c>s f" + again, "RETRANSMISSION c>s f" + partly),
+                r.segmentEvents.subList(2, r.segmentEvents.size()));
+        assertEquals(2, r.stats.side(CLIENT_TO_SERVER).retransmittedSegments());
+    }
+
+    @Test
+    void windowClosingAndOpeningAreReportedOnChangeOnly() {
+        Wire w = new Wire();
+        handshake(w, CI, SI);
+        w.client(PSH | ACK, CI + 1, SI + 1, b("abcd"));
+        long closed = w.send(false, ACK, SI + 1, CI + 5, 0, NONE, 0, 0);
+        w.send(false, ACK, SI + 1, CI + 5, 0, NONE, 0, 0);
+        long opened = w.send(false, ACK, SI + 1, CI + 5, 4096, NONE, 0, 0);
+        w.send(false, RST, SI + 1, CI + 5, 0, NONE, 0, 0); // Linux RSTs carry window 0: no event
+        w.finish();
+        Recorder r = w.only();
+        assertEquals(List.of("ZERO_WINDOW s>c f" + closed, "WINDOW_OPENED s>c f" + opened),
+                r.segmentEvents.subList(2, r.segmentEvents.size()));
+        assertEquals(2, r.stats.side(SERVER_TO_CLIENT).zeroWindows());
+    }
+
     @Test
     void handshakeTimesAreMinusOneWhenNotSeen() {
         Wire w = new Wire();
