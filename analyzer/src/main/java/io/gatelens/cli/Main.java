@@ -15,7 +15,7 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Reads the packets between a reverse proxy and its upstreams and says what happened.",
-        subcommands = {InfoCommand.class, ConversationsCommand.class, StreamsCommand.class, TransactionsCommand.class,
+        subcommands = {AnalyzeCommand.class, InfoCommand.class, ConversationsCommand.class, StreamsCommand.class, TransactionsCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
