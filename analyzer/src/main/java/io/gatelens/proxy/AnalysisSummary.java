@@ -35,12 +35,15 @@ public record AnalysisSummary(long exchanges, long clientExchanges, long upstrea
     }
 
     /**
-     * @param peakPending  most exchanges held at once
-     * @param decidedEarly exchanges judged before their horizon because the window was full
+     * @param peakPending  most exchanges held at once (window and parked)
+     * @param parked       failed client-facing exchanges that waited out the horizon outside the full window
+     * @param decidedEarly exchanges judged before their horizon because the window (and for a
+     *                     failed client-facing one, the parked list) was full, once a client leg was
+     *                     seen (before that, or without one, there is nothing to tie)
      * @param endpointsOverflowed server endpoints past the cap, counted together
      */
-    public record Window(long horizonNanos, int maxPending, long peakPending, long decidedEarly,
-                         long endpointsOverflowed) {
+    public record Window(long horizonNanos, int maxPending, int maxParked, long peakPending, long parked,
+                         long decidedEarly, long endpointsOverflowed) {
     }
 
     public long findings() {

@@ -57,7 +57,10 @@ import java.util.TreeMap;
  * CorrelationLimits}); each is judged when it leaves, in arrival order, and its findings are
  * handed on then. An exchange's partners arrived either before it (they were judged first, and
  * looked at it then) or after it (they are in the window now), so every pair within the horizon
- * is looked at once from each side.
+ * is looked at once from each side. When the count forces an exchange out early, a failed
+ * client-facing one (rare, and the one whose partner is most likely late: the upstream answers
+ * after the proxy's 504) is parked instead, still findable, until the horizon has passed; the
+ * parked list has its own cap.
  */
 public final class ProxyCorrelator implements DiagnosisSink {
     private final Roles roles;
@@ -65,16 +68,21 @@ public final class ProxyCorrelator implements DiagnosisSink {
     private final FindingSink out;
 
     private final ArrayDeque<Pending> window = new ArrayDeque<>();
+    /** Failed client-facing exchanges forced out of the window early, waiting out the horizon. */
+    private final ArrayDeque<Pending> parked = new ArrayDeque<>();
     private final HashMap<String, ArrayDeque<Pending>> byLine = new HashMap<>();
     private final HashMap<Long, ArrayDeque<Pending>> byConnection = new HashMap<>();
     /** Orphan findings without a request line in the window: only they need the whole-window scan. */
     private int linelessOrphans;
     private long now = Long.MIN_VALUE;
+    /** A client-facing exchange has been judged: from then on, judging early may cost a tie. */
+    private boolean proxySeen;
 
     private long exchanges;
     private long anomalies;
     private long peakPending;
     private long decidedEarly;
+    private long parkedTotal;
     private long droppedClientLeg;
     private final EnumMap<Cause, Long> causes = new EnumMap<>(Cause.class);
     private long errors, warnings, infos;
@@ -206,32 +214,45 @@ public final class ProxyCorrelator implements DiagnosisSink {
 
     /** The capture is over: everything still held is judged, in arrival order. */
     public void finish() {
-        while (!window.isEmpty()) judgeHead();
+        while (!parked.isEmpty()) judgeAndDrop(parked.pollFirst());
+        while (!window.isEmpty()) judgeAndDrop(window.pollFirst());
     }
 
     // ---- the window ----
 
     private void hold(Pending p) {
         window.addLast(p);
-        if (p.line != null) byLine.computeIfAbsent(p.line, k -> new ArrayDeque<>()).addLast(p);
+        // Most lines are unique (ids in paths): a queue sized for one keeps the index small.
+        if (p.line != null) byLine.computeIfAbsent(p.line, k -> new ArrayDeque<>(1)).addLast(p);
         byConnection.computeIfAbsent(p.connection, k -> new ArrayDeque<>(2)).addLast(p);
-        if (window.size() > peakPending) peakPending = window.size();
+        if (window.size() + parked.size() > peakPending) peakPending = window.size() + parked.size();
     }
 
     private void advance(long nanos) {
         if (nanos > now) now = nanos;
+        long due = now - limits.horizonNanos();
         while (!window.isEmpty()) {
-            boolean full = window.size() > limits.maxPending();
-            if (!full && window.peekFirst().arrival >= now - limits.horizonNanos()) break;
-            if (full) decidedEarly++;
-            judgeHead();
+            Pending head = window.peekFirst();
+            if (head.arrival >= due) {
+                if (window.size() <= limits.maxPending()) break;
+                boolean client = roles.role(head.server) == Role.PROXY;
+                if (client && head.failed() && parked.size() < limits.maxParked()) {
+                    window.pollFirst();
+                    parked.addLast(head);
+                    parkedTotal++;
+                    continue;
+                }
+                // Early only matters where there is something to tie: once a client leg is seen.
+                if (proxySeen || client) decidedEarly++;
+            }
+            judgeAndDrop(window.pollFirst());
         }
+        while (!parked.isEmpty() && parked.peekFirst().arrival < due) judgeAndDrop(parked.pollFirst());
     }
 
-    private void judgeHead() {
-        Pending p = window.peekFirst();
+    /** Judges an exchange that has left the window (or the parked list), and forgets it. */
+    private void judgeAndDrop(Pending p) {
         judge(p);
-        window.pollFirst();
         if (p.line != null) unindex(byLine, p.line, p);
         unindex(byConnection, p.connection, p);
         if (p.orphan() && p.line == null) linelessOrphans--;
@@ -240,7 +261,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
     private static <K> void unindex(Map<K, ArrayDeque<Pending>> index, K key, Pending p) {
         ArrayDeque<Pending> q = index.get(key);
         if (q == null) return;
-        // Each index is in arrival order, so the window's head is the head of its queues.
+        // Each index is in arrival order, so what leaves the window is usually at the head.
         if (q.peekFirst() == p) q.pollFirst();
         else q.removeFirstOccurrence(p);
         if (q.isEmpty()) index.remove(key);
@@ -297,8 +318,12 @@ public final class ProxyCorrelator implements DiagnosisSink {
 
     private void judge(Pending p) {
         if (p.adopted) return;
-        if (roles.role(p.server) == Role.PROXY) judgeClient(p);
-        else judgeAttempt(p);
+        if (roles.role(p.server) == Role.PROXY) {
+            proxySeen = true;
+            judgeClient(p);
+        } else {
+            judgeAttempt(p);
+        }
     }
 
     private void judgeAttempt(Pending a) {
@@ -358,16 +383,30 @@ public final class ProxyCorrelator implements DiagnosisSink {
         if (a.linked) return;
         a.linked = true;
         if (a.start < 0) return;
-        Iterable<Pending> candidates;
+        Choice choice = new Choice();
         if (a.line != null) {
-            candidates = byLine.get(a.line);
-            if (candidates == null) return;
+            ArrayDeque<Pending> same = byLine.get(a.line);
+            if (same == null) return;
+            choose(a, same, choice);
         } else {
-            candidates = window;
+            // A connect that failed before any request: any client exchange waiting then.
+            choose(a, parked, choice);
+            choose(a, window, choice);
         }
-        Pending best = null;
-        boolean bestHost = false;
-        long bestGap = Long.MAX_VALUE;
+        if (choice.best != null) {
+            a.client = choice.best;
+            choice.best.attempt(a);
+        }
+    }
+
+    /** The best client-facing exchange so far for one attempt. */
+    private static final class Choice {
+        Pending best;
+        boolean host;
+        long gap = Long.MAX_VALUE;
+    }
+
+    private void choose(Pending a, Iterable<Pending> candidates, Choice choice) {
         int scanned = 0;
         for (Pending c : candidates) {
             if (scanned++ >= limits.maxCandidates()) break;
@@ -377,15 +416,11 @@ public final class ProxyCorrelator implements DiagnosisSink {
             if (roles.role(c.server) != Role.PROXY) continue;
             boolean host = a.host != null && a.host.equalsIgnoreCase(c.host);
             long gap = a.start - (c.attempts == null ? c.start : c.lastAttemptEnd);
-            if (best == null || (host && !bestHost) || (host == bestHost && gap < bestGap)) {
-                best = c;
-                bestHost = host;
-                bestGap = gap;
+            if (choice.best == null || (host && !choice.host) || (host == choice.host && gap < choice.gap)) {
+                choice.best = c;
+                choice.host = host;
+                choice.gap = gap;
             }
-        }
-        if (best != null) {
-            a.client = best;
-            best.attempt(a);
         }
     }
 
@@ -470,7 +505,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
                 .forEach(e -> ranked.put(e.getKey(), e.getValue()));
         return new AnalysisSummary(exchanges, client, upstream, client5xx, clientFailures, ranked, errors, warnings,
                 infos, droppedClientLeg, anomalies, roles.decisions(), roles.unmatchedGiven(), rows,
-                new AnalysisSummary.Window(limits.horizonNanos(), limits.maxPending(), peakPending, decidedEarly,
-                        roles.overflowed()));
+                new AnalysisSummary.Window(limits.horizonNanos(), limits.maxPending(), limits.maxParked(), peakPending,
+                        parkedTotal, decidedEarly, roles.overflowed()));
     }
 }

@@ -175,7 +175,8 @@ public abstract class AnalyzeReport implements FindingSink, AutoCloseable {
             AnalysisSummary.Window w = s.window();
             if (w.decidedEarly() > 0) {
                 notes.add(w.decidedEarly() + " exchange(s) judged before " + w.horizonNanos() / 1_000_000_000L
-                        + " s had passed: more than " + w.maxPending() + " were waiting; a late partner may be unmatched");
+                        + " s had passed: more than " + w.maxPending() + " were waiting at once; a late partner of one "
+                        + "may be unmatched");
             }
             if (w.endpointsOverflowed() > 0) {
                 notes.add(w.endpointsOverflowed() + " server endpoint(s) past the first " + s.roles().size()
@@ -313,7 +314,9 @@ public abstract class AnalyzeReport implements FindingSink, AutoCloseable {
                 g.writeObjectFieldStart("window");
                 g.writeNumberField("horizon_s", w.horizonNanos() / 1_000_000_000L);
                 g.writeNumberField("max_exchanges", w.maxPending());
+                g.writeNumberField("max_parked", w.maxParked());
                 g.writeNumberField("peak_exchanges", w.peakPending());
+                g.writeNumberField("parked", w.parked());
                 g.writeNumberField("decided_early", w.decidedEarly());
                 g.writeNumberField("endpoints_overflowed", w.endpointsOverflowed());
                 g.writeEndObject();

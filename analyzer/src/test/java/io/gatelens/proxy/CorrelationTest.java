@@ -242,11 +242,14 @@ class CorrelationTest {
     @Test
     void aFullWindowJudgesEarlyAndSaysSoButNeighboursStillMeet(@TempDir Path dir) throws IOException {
         Path file = manyExchanges(dir.resolve("many.pcap"), 300, 10, 150);
-        CorrelationLimits small = new CorrelationLimits(120_000_000_000L, 8, 1024, 16);
+        CorrelationLimits small = new CorrelationLimits(120_000_000_000L, 8, 100, 1024, 16);
         Fixtures.Run r = Fixtures.run(file, false, List.of(), List.of(), small);
         AnalysisSummary.Window w = r.summary().window();
-        assertTrue(w.peakPending() <= 9, "held at most the cap, plus the one just arrived: " + w.peakPending());
-        assertEquals(600 - 8, w.decidedEarly(), "all but the last 8 judged before the horizon");
+        assertTrue(w.peakPending() <= 10, "the cap, the one just arrived and the parked 502: " + w.peakPending());
+        assertEquals(1, w.parked(), "the failed client exchange waits out the horizon aside");
+        // All 600 but the last 8, the parked 502, and the first upstream exchange (judged before
+        // any client leg was seen: nothing to tie yet) were judged early.
+        assertEquals(600 - 8 - 1 - 1, w.decidedEarly());
         assertEquals(1, r.findings().size(), r.findings().toString());
         Finding f = r.findings().get(0);
         assertEquals(Cause.RESET_BEFORE_RESPONSE, f.cause());
@@ -255,8 +258,49 @@ class CorrelationTest {
     }
 
     @Test
+    void aFailed504WaitsAsideForTheUpstreamAnswerThatComesAfterAFullWindowOfOthers(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("late.pcap");
+        try (Wire w = new Wire(file)) {
+            Wire.Conn slowClient = w.open(0, "10.0.0.9", 50009, PROXY, 80);
+            slowClient.client(1, get("/slow", "shop.example"));
+            Wire.Conn slowUp = w.open(1.05, PROXY, 40009, U2, 8080);
+            slowUp.client(1.1, upstreamGet("/slow"));
+            slowClient.server(1001, "HTTP/1.1 504 Gateway Time-out\nServer: nginx/1.22.1\nContent-Length: 0\n\n");
+            Wire.Conn client = w.open(1100, "10.0.0.1", 50000, PROXY, 80);
+            Wire.Conn pooled = w.open(1100.5, PROXY, 40001, U1, 8080);
+            for (int i = 0; i < 50; i++) {
+                double t = 1101 + i * 10;
+                client.client(t, get("/fast/" + i, "shop.example"));
+                pooled.client(t + 0.1, upstreamGet("/fast/" + i));
+                pooled.server(t + 0.5, OK);
+                client.server(t + 0.7, OK);
+            }
+            slowUp.server(3000, OK); // the answer the proxy no longer waits for
+            slowUp.close(3001);
+            slowClient.close(3001);
+            client.close(3001);
+            pooled.close(3001);
+        }
+        CorrelationLimits small = new CorrelationLimits(120_000_000_000L, 8, 100, 1024, 16);
+        Fixtures.Run r = Fixtures.run(file, false, List.of(), List.of(), small);
+        assertEquals(1, r.summary().window().parked());
+        assertEquals(1, r.findings().size(), r.findings().toString());
+        Finding f = r.findings().get(0);
+        assertEquals(504, f.client().status());
+        assertEquals(U2 + ":8080", f.upstream(), "tied to its attempt although 100 exchanges came between");
+        assertTrue(f.explanation().contains("after the proxy had answered its client"), f.explanation());
+
+        // Without room to park it, the 504 is judged before its partner arrives, and says so.
+        CorrelationLimits noParking = new CorrelationLimits(120_000_000_000L, 8, 0, 1024, 16);
+        Fixtures.Run early = Fixtures.run(file, false, List.of(), List.of(), noParking);
+        assertTrue(early.summary().window().decidedEarly() > 0);
+        assertNull(early.findings().get(0).upstream());
+    }
+
+    @Test
     void whatIsHeldIsSetByTheHorizonNotByTheLengthOfTheCapture(@TempDir Path dir) throws IOException {
-        CorrelationLimits fiveSeconds = new CorrelationLimits(5_000_000_000L, 50_000, 1024, 16);
+        CorrelationLimits fiveSeconds = new CorrelationLimits(5_000_000_000L, 50_000, 100, 1024, 16);
         long[] peaks = new long[2];
         int[] sizes = {100, 400};
         for (int i = 0; i < 2; i++) {
