@@ -214,8 +214,8 @@ public final class ProxyCorrelator implements DiagnosisSink {
 
     /** The capture is over: everything still held is judged, in arrival order. */
     public void finish() {
-        while (!parked.isEmpty()) judgeAndDrop(parked.pollFirst());
-        while (!window.isEmpty()) judgeAndDrop(window.pollFirst());
+        while (!parked.isEmpty()) judgeAndDrop(parked);
+        while (!window.isEmpty()) judgeAndDrop(window);
     }
 
     // ---- the window ----
@@ -245,14 +245,19 @@ public final class ProxyCorrelator implements DiagnosisSink {
                 // Early only matters where there is something to tie: once a client leg is seen.
                 if (proxySeen || client) decidedEarly++;
             }
-            judgeAndDrop(window.pollFirst());
+            judgeAndDrop(window);
         }
-        while (!parked.isEmpty() && parked.peekFirst().arrival < due) judgeAndDrop(parked.pollFirst());
+        while (!parked.isEmpty() && parked.peekFirst().arrival < due) judgeAndDrop(parked);
     }
 
-    /** Judges an exchange that has left the window (or the parked list), and forgets it. */
-    private void judgeAndDrop(Pending p) {
+    /**
+     * Judges the oldest exchange of the window (or of the parked list), then forgets it. It is
+     * judged while still in its list, where an attempt without a request line looks for it.
+     */
+    private void judgeAndDrop(ArrayDeque<Pending> from) {
+        Pending p = from.peekFirst();
         judge(p);
+        from.pollFirst();
         if (p.line != null) unindex(byLine, p.line, p);
         unindex(byConnection, p.connection, p);
         if (p.orphan() && p.line == null) linelessOrphans--;

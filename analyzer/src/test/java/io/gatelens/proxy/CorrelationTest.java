@@ -71,6 +71,40 @@ class CorrelationTest {
     }
 
     @Test
+    void aConnectFailureReportedOnlyAfterTheClientsAnswerIsStillTiedToIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("late-finding.pcap");
+        long answer;
+        try (Wire w = new Wire(file)) {
+            Wire.Conn client = w.open(0, "10.0.0.1", 50000, PROXY, 80);              // connection 0
+            client.client(1, get("/cart", "shop.example"));
+            w.refused(1.2, PROXY, 40001, U1, 8080);                                   // connection 1
+            answer = client.server(1.5, NGINX_502);
+            client.close(2);
+        }
+        // A detector may conclude about a connection only when it is over (a connect timeout is
+        // known only after the last SYN): here the refused connect's finding comes at the end.
+        List<Finding> out = new java.util.ArrayList<>();
+        ProxyCorrelator pc = new ProxyCorrelator(new Roles(List.of(), List.of(), 16), CorrelationLimits.DEFAULT, out::add);
+        List<Finding> held = new java.util.ArrayList<>();
+        io.gatelens.detect.DiagnosisSink holdConnectFindings = new io.gatelens.detect.DiagnosisSink() {
+            @Override public void exchange(io.gatelens.pipeline.TransactionRow row) { pc.exchange(row); }
+            @Override public void finding(Finding f) {
+                if (f.cause() == Cause.CONNECT_REFUSED) held.add(f); else pc.finding(f);
+            }
+            @Override public void connectionClosed(io.gatelens.flow.Connection c, io.gatelens.tcp.TcpStats s) {
+                pc.connectionClosed(c, s);
+            }
+        };
+        io.gatelens.pipeline.StandInDiagnosis.run(file, new FakeDetector(holdConnectFindings, false));
+        assertEquals(1, held.size());
+        held.forEach(pc::finding);
+        pc.finish();
+        assertEquals(1, out.size(), out.toString());
+        assertEquals(Cause.CONNECT_REFUSED, out.get(0).cause());
+        assertEquals(new ClientResponse(502, 0, answer, Wire.nanos(1.5)), out.get(0).client());
+    }
+
+    @Test
     void aKeepAliveRaceNginxRetriedIsReportedTiedToThe200AsAWarning(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("race.pcap");
         long answer;
