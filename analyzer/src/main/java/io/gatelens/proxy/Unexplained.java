@@ -102,7 +102,8 @@ final class Unexplained {
         if (a.orphan()) return "contacted the upstream" + where;
         if (a.status >= 0) {
             String late = a.answer > c.answeredOrDone() ? ", after the proxy had answered its client" : "";
-            return "was answered " + a.status + " after " + millis(a.answer - a.start) + " ms" + late + where;
+            String then = a.end == TransactionEnd.COMPLETE ? "" : ", then ended " + a.end.id();
+            return "was answered " + a.status + " after " + millis(a.answer - a.start) + " ms" + late + then + where;
         }
         return "ended " + a.end.id() + " with no valid response" + where;
     }
