@@ -1,0 +1,52 @@
+package io.gatelens.proxy;
+
+import io.gatelens.detect.Cause;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * What the whole capture came to, once every exchange has been judged: the counts of the report's
+ * headline, the roles as finally decided, one row per upstream, and what the window's caps did.
+ *
+ * @param exchanges        every exchange on every connection
+ * @param clientExchanges  those on the client leg (to a proxy listener)
+ * @param client5xx        client-facing 5xx by status
+ * @param clientFailures   client-facing exchanges that failed: a 5xx, no valid response, a cut body
+ * @param causes           findings reported per cause, most frequent first
+ * @param clientLegFindingsDropped detector findings about the proxy itself as a server (see
+ *                         {@link ProxyCorrelator}), not reported
+ */
+public record AnalysisSummary(long exchanges, long clientExchanges, long upstreamExchanges,
+                              SortedMap<Integer, Long> client5xx, long clientFailures,
+                              Map<Cause, Long> causes, long errors, long warnings, long infos,
+                              long clientLegFindingsDropped, long anomalies,
+                              List<RoleDecision> roles, List<String> unmatchedGiven,
+                              List<Upstream> upstreams, Window window) {
+
+    /**
+     * One upstream endpoint. {@code timeouts}: connects never answered plus response timeouts
+     * found; time to first byte from the last request byte to the first response byte, in
+     * nanoseconds, -1 when no response came.
+     */
+    public record Upstream(String endpoint, long connections, long refused, long resets, long timeouts,
+                           long exchanges, long status5xx, long ttfbCount, long ttfbP50, long ttfbP95, long ttfbP99) {
+    }
+
+    /**
+     * @param peakPending  most exchanges held at once (window and parked)
+     * @param parked       failed client-facing exchanges that waited out the horizon outside the full window
+     * @param decidedEarly exchanges judged before their horizon because the window (and for a
+     *                     failed client-facing one, the parked list) was full, once a client leg was
+     *                     seen (before that, or without one, there is nothing to tie)
+     * @param endpointsOverflowed server endpoints past the cap, counted together
+     */
+    public record Window(long horizonNanos, int maxPending, int maxParked, long peakPending, long parked,
+                         long decidedEarly, long endpointsOverflowed) {
+    }
+
+    public long findings() {
+        return errors + warnings + infos;
+    }
+}

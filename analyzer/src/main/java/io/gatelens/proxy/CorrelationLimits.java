@@ -1,0 +1,28 @@
+package io.gatelens.proxy;
+
+/**
+ * What the correlation holds at most, so memory does not grow with the capture.
+ *
+ * @param horizonNanos  how long (capture time) an exchange waits in the window for the other leg:
+ *                      longer than the proxy's longest timeout (nginx's proxy_read_timeout is 60 s
+ *                      by default), since a 504 and the upstream's late answer come that far apart
+ * @param maxPending    exchanges held at once; past it the oldest is judged early (counted and
+ *                      reported), which can leave a late partner unmatched. About 450 bytes each
+ *                      (the compact record, its request line and its place in two indexes)
+ * @param maxParked     failed client-facing exchanges held past maxPending until the horizon,
+ *                      for the upstream answer that comes after the proxy's 504
+ * @param maxCandidates exchanges looked at per match (same request line, or, for a connect
+ *                      failure, any): bounds the work when thousands of identical requests overlap
+ * @param maxEndpoints  server endpoints told apart; the rest are counted together
+ */
+public record CorrelationLimits(long horizonNanos, int maxPending, int maxParked, int maxCandidates,
+                                int maxEndpoints) {
+    public static final CorrelationLimits DEFAULT =
+            new CorrelationLimits(120_000_000_000L, 20_000, 10_000, 1_024, 4_096);
+
+    public CorrelationLimits {
+        if (horizonNanos < 0 || maxPending < 1 || maxParked < 0 || maxCandidates < 1 || maxEndpoints < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.gatelens.proxy;
+
+import java.util.Locale;
+
+/**
+ * What a server endpoint is in the capture. Connections to a {@link #PROXY} listener are the
+ * client leg; connections to an {@link #UPSTREAM} are the legs the proxy opened.
+ */
+public enum Role {
+    PROXY, UPSTREAM;
+
+    public String id() { return name().toLowerCase(Locale.ROOT); }
+}
