@@ -36,6 +36,14 @@ final class ConnectionKey {
         h = h * 0x9E3779B97F4A7C15L + hiHi;
         h = h * 0x9E3779B97F4A7C15L + hiLo;
         h = h * 0x9E3779B97F4A7C15L + ((long) loPort << 16 | hiPort);
+        // Finish with a full mix (MurmurHash3's fmix64): without it the ports, the only part
+        // that differs between most connections, sat in the low bits unmixed, and the table's
+        // bins filled up and turned into trees that non-comparable keys walk one by one.
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
         hash = (int) (h ^ (h >>> 32));
         return srcIsLo;
     }
