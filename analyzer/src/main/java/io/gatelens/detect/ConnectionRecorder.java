@@ -164,6 +164,10 @@ public final class ConnectionRecorder implements StreamListener {
             if (findings.claimed()) break;
         }
         facts.exchanges++;
+        if (t.responseFirstNanos() >= 0 && t.requestLastNanos() >= 0 && t.responseFirstFrame() > t.requestLastFrame()) {
+            long answer = t.responseFirstNanos() - t.requestLastNanos();
+            if (facts.fastestAnswerNanos < 0 || answer < facts.fastestAnswerNanos) facts.fastestAnswerNanos = answer;
+        }
         long endFrame = Math.max(Math.max(t.responseLastFrame(), t.responseFirstFrame()), t.requestLastFrame());
         if (endFrame > facts.previousEndFrame) {
             facts.previousEndFrame = endFrame;
