@@ -213,6 +213,12 @@ public final class ProxyCorrelator implements DiagnosisSink {
         advance(c.lastNanos());
     }
 
+    /** Kept with the endpoint for its row in the summary. */
+    @Override
+    public void upstream(io.gatelens.detect.UpstreamTimings timings) {
+        roles.of(timings.upstream()).timings = timings;
+    }
+
     /** The capture is over: everything still held is judged, in arrival order. */
     public void finish() {
         while (!parked.isEmpty()) judgeAndDrop(parked);
@@ -547,7 +553,8 @@ public final class ProxyCorrelator implements DiagnosisSink {
             LatencyHistogram h = s.ttfb;
             rows.add(new AnalysisSummary.Upstream(s.text, s.connections, s.refused, s.resets,
                     s.synUnanswered + s.responseTimeouts, s.exchanges, fivexx, h == null ? 0 : h.count(),
-                    h == null ? -1 : h.percentile(50), h == null ? -1 : h.percentile(95), h == null ? -1 : h.percentile(99)));
+                    h == null ? -1 : h.percentile(50), h == null ? -1 : h.percentile(95), h == null ? -1 : h.percentile(99),
+                    AnalysisSummary.Timeouts.of(s.timings)));
         }
         Map<Cause, Long> ranked = new LinkedHashMap<>();
         causes.entrySet().stream()

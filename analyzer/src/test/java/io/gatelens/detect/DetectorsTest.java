@@ -550,6 +550,17 @@ class DetectorsTest {
         }
     }
 
+    /** One observation is reported as it is; several only when they agree (within 10 %, or 50 ms). */
+    @Test
+    void anInferredTimeoutNeedsAgreeingObservations() {
+        assertEquals(-1, UpstreamTimings.inferred(0, -1, -1));
+        assertEquals(S, UpstreamTimings.inferred(1, S, S));
+        assertEquals(5 * S, UpstreamTimings.inferred(3, 5 * S, 5 * S + 400 * MS));
+        assertEquals(-1, UpstreamTimings.inferred(3, 5 * S, 5 * S + 600 * MS));
+        assertEquals(100 * MS, UpstreamTimings.inferred(2, 100 * MS, 149 * MS));
+        assertEquals(-1, UpstreamTimings.inferred(2, 100 * MS, 151 * MS));
+    }
+
     @Test
     void keepAliveTimeoutValues() {
         assertEquals(5 * S, Upstreams.keepAliveTimeout("timeout=5, max=100"));

@@ -8,6 +8,7 @@ import io.gatelens.finding.Finding;
 import io.gatelens.flow.FlowTable;
 import io.gatelens.http.HttpLimits;
 import io.gatelens.pipeline.Passes;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -99,5 +100,39 @@ class AnalyzeOnFixturesTest {
         }
         if (expectedCauses.isEmpty()) assertEquals(0, a.summary().errors(), findings);
         assertEquals(a.findings().stream().filter(f -> f.severity() == Severity.ERROR).count(), a.summary().errors());
+    }
+
+    private static AnalysisSummary.Upstream backendRow(Fixtures.Scenario s, Analysis a) {
+        return a.summary().upstreams().stream().filter(u -> u.endpoint().equals(s.backend())).findFirst().orElseThrow();
+    }
+
+    private static Fixtures.Scenario scenario(String name) throws IOException {
+        return Fixtures.scenarios().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** nginx proxy_read_timeout 1s and HAProxy timeout server 1s, read off the capture into the upstream's row. */
+    @Test
+    void theProxysOneSecondTimeoutReachesTheUpstreamRow() throws IOException {
+        for (String name : List.of("slow-backend-504", "haproxy-slow-504")) {
+            Fixtures.Scenario s = scenario(name);
+            AnalysisSummary.Timeouts t = backendRow(s, analyze(s)).inferred();
+            assertEquals(1, t.proxyGiveUps(), name);
+            assertTrue(t.proxyGiveUp() >= 1_000_000_000L && t.proxyGiveUp() < 1_010_000_000L, name + ": " + t);
+            assertEquals(-1, t.proxyIdleClose(), name);
+            assertEquals(-1, t.upstreamIdleClose(), name);
+        }
+    }
+
+    /**
+     * Keep-alive traffic where nobody timed a connection out shows no timeout; nor does nginx
+     * closing the connection right after a bad chunk (the bytes after the parser gave up are no
+     * idle time).
+     */
+    @Test
+    void noTimeoutIsInferredWhereNoneActed() throws IOException {
+        for (String name : List.of("healthy-keepalive", "haproxy-healthy", "apache-healthy", "keepalive-race", "bad-chunked")) {
+            Fixtures.Scenario s = scenario(name);
+            assertFalse(backendRow(s, analyze(s)).inferred().any(), name + ": " + backendRow(s, analyze(s)));
+        }
     }
 }
