@@ -41,7 +41,8 @@ public final class CauseText {
                         + " host from stalling requests.");
         put(Cause.TLS_MISMATCH, "one side speaks TLS and the other plain HTTP",
                 "nginx (proxy_pass https:// to a plain port) answers 502 and logs 'SSL_do_handshake() failed (SSL:"
-                        + " ... wrong version number) while SSL handshaking to upstream'; with proxy_pass http:// to a"
+                        + " error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream'"
+                        + " (OpenSSL 3; older versions word the error differently); with proxy_pass http:// to a"
                         + " TLS port it gets no valid HTTP and logs 'upstream sent no valid HTTP/1.0 header' or"
                         + " 'upstream prematurely closed connection', or passes on the upstream's plain 400 ('The plain"
                         + " HTTP request was sent to HTTPS port'); HAProxy answers 503 with SC-- when its 'ssl'"
@@ -52,7 +53,9 @@ public final class CauseText {
                         + " no TLS for a plain one.");
         put(Cause.RESET_DURING_REQUEST, "RST from upstream while the proxy is still sending the request",
                 "nginx answers 502 and logs 'writev() failed (104: Connection reset by peer) while sending request to"
-                        + " upstream' (or '(32: Broken pipe)'); HAProxy answers 502 with termination state SH--;"
+                        + " upstream' (or '(32: Broken pipe)'), or, when the request had already gone into the"
+                        + " socket buffers, 'recv() failed (104: Connection reset by peer) while reading response"
+                        + " header from upstream'; HAProxy answers 502 with termination state SH--;"
                         + " Envoy answers 503 with response flag UC.",
                 "The upstream refused the request while it was arriving: look for a request body size limit"
                         + " (client_max_body_size, a framework's upload limit) or an upstream that resets on a slow"
@@ -112,7 +115,9 @@ public final class CauseText {
                 "Make the upstream answer sooner, or raise the proxy's timeout to above its slowest legitimate"
                         + " response (nginx proxy_read_timeout, HAProxy timeout server, Envoy route timeout).");
         put(Cause.RESET_DURING_RESPONSE, "RST from upstream after part of the response",
-                "nginx logs 'recv() failed (104: Connection reset by peer) while reading upstream' ('while reading"
+                "nginx logs 'recv() failed (104: Connection reset by peer) while reading upstream' (or 'readv() failed"
+                        + " (104: Connection reset by peer) while reading upstream' when it reads into several"
+                        + " buffers; 'while reading"
                         + " response header from upstream' inside the head, answered 502); once the status line was"
                         + " passed on the client gets a cut body and the access log shows the upstream's status;"
                         + " HAProxy logs termination state SD-- (SH-- inside the head); Envoy logs response flag UC"
@@ -137,7 +142,8 @@ public final class CauseText {
                         + " chunks is the usual culprit.");
         put(Cause.KEEPALIVE_RACE, "a request sent on a reused idle connection the upstream was closing",
                 "nginx logs 'upstream prematurely closed connection while reading response header from upstream'"
-                        + " or 'recv() failed (104: Connection reset by peer)' and retries the request on another"
+                        + " or 'recv() failed (104: Connection reset by peer) while reading response header from"
+                        + " upstream' and retries the request on another"
                         + " connection when the failed one was a cached keep-alive connection, so the client often"
                         + " gets 200; it does not retry non-idempotent requests (POST, PATCH) unless proxy_next_upstream"
                         + " has non_idempotent, and those get 502; HAProxy answers 502 with termination state SH--"

@@ -65,6 +65,8 @@ public final class ConnectionFacts {
     // --- exchanges
     int exchanges;
     long previousEndFrame = -1, previousEndNanos;
+    /** Shortest time from a request's last byte to its response's first on this connection; -1: none answered yet. */
+    long fastestAnswerNanos = -1;
     /** Client bytes when the previous exchange ended: more since means a request is under way. */
     long clientBytesAtPreviousEnd;
     /** Causes already reported on this connection, one bit per {@link Cause} ordinal. */

@@ -164,6 +164,10 @@ public final class ConnectionRecorder implements StreamListener {
             if (findings.claimed()) break;
         }
         facts.exchanges++;
+        if (t.responseFirstNanos() >= 0 && t.requestLastNanos() >= 0 && t.responseFirstFrame() > t.requestLastFrame()) {
+            long answer = t.responseFirstNanos() - t.requestLastNanos();
+            if (facts.fastestAnswerNanos < 0 || answer < facts.fastestAnswerNanos) facts.fastestAnswerNanos = answer;
+        }
         long endFrame = Math.max(Math.max(t.responseLastFrame(), t.responseFirstFrame()), t.requestLastFrame());
         if (endFrame > facts.previousEndFrame) {
             facts.previousEndFrame = endFrame;
@@ -190,9 +194,14 @@ public final class ConnectionRecorder implements StreamListener {
         }
     }
 
-    /** At least one exchange is over and nothing was sent since: the connection is idle in keep-alive. */
+    /**
+     * At least one exchange is over and nothing was sent since, either way: the connection is idle
+     * in keep-alive. (Server bytes after the end: the rest of a response the parser gave up on,
+     * such as a bad chunk; a close after them answers them, it is no idle timeout.)
+     */
     private boolean idleBetweenExchanges() {
         return facts.exchanges > 0 && facts.client.bytes == facts.clientBytesAtPreviousEnd
+                && facts.server.lastDataFrame <= facts.previousEndFrame
                 && facts.closeFrame(C2S) < 0 && facts.closeFrame(S2C) < 0 && facts.previousEndFrame > 0;
     }
 

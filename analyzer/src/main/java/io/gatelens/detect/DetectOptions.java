@@ -16,6 +16,12 @@ package io.gatelens.detect;
  *                                failure of that request; twice the connection's handshake
  *                                round trip is added, since the FIN and the request cross in
  *                                flight. 10 ms
+ * @param keepAliveRaceMaxNanos   on a connection where the upstream has been slower than that
+ *                                to answer, the window stretches to the fastest answer it gave
+ *                                on the connection, up to this: a close sooner than the upstream
+ *                                ever got as far as answering came before a handler had the
+ *                                request (an upstream under load takes a while to act on its idle
+ *                                timer too). 50 ms
  * @param keepAliveMinIdleNanos   the shortest idle time taken for a keep-alive timeout: an
  *                                upstream that closes sooner after its last response closes after
  *                                the response rather than timing out an idle connection, and a
@@ -46,14 +52,15 @@ package io.gatelens.detect;
  *                                reported early and dropped. 4096
  */
 public record DetectOptions(int proxyBufferSize, long responseTimeoutMinNanos, long keepAliveRaceNanos,
-                            long keepAliveMinIdleNanos, long connectTimeoutMinNanos, int retransmissionBurst, long burstWindowNanos,
+                            long keepAliveRaceMaxNanos, long keepAliveMinIdleNanos, long connectTimeoutMinNanos, int retransmissionBurst, long burstWindowNanos,
                             long zeroWindowStallNanos, double nearRatio, long proxyReadTimeoutNanos,
                             long wsEarlyCloseNanos, int maxUpstreams) {
-    public static final DetectOptions DEFAULT = new DetectOptions(4096, 900_000_000L, 10_000_000L, 100_000_000L,
+    public static final DetectOptions DEFAULT = new DetectOptions(4096, 900_000_000L, 10_000_000L, 50_000_000L, 100_000_000L,
             1_000_000_000L, 3, 1_000_000_000L, 500_000_000L, 0.8, 0, 1_000_000_000L, 4096);
 
     public DetectOptions {
-        if (proxyBufferSize < 1 || responseTimeoutMinNanos < 0 || keepAliveRaceNanos < 0 || keepAliveMinIdleNanos < 0
+        if (proxyBufferSize < 1 || responseTimeoutMinNanos < 0 || keepAliveRaceNanos < 0
+                || keepAliveRaceMaxNanos < keepAliveRaceNanos || keepAliveMinIdleNanos < 0
                 || connectTimeoutMinNanos < 0
                 || retransmissionBurst < 1 || burstWindowNanos < 0 || zeroWindowStallNanos < 0
                 || !(nearRatio > 0 && nearRatio <= 1) || proxyReadTimeoutNanos < 0 || wsEarlyCloseNanos < 0
@@ -64,16 +71,16 @@ public record DetectOptions(int proxyBufferSize, long responseTimeoutMinNanos, l
 
     /** The defaults with another proxy buffer size (the {@code --proxy-buffer-size} option). */
     public DetectOptions withProxyBufferSize(int bytes) {
-        return new DetectOptions(bytes, responseTimeoutMinNanos, keepAliveRaceNanos, keepAliveMinIdleNanos,
-                connectTimeoutMinNanos,
+        return new DetectOptions(bytes, responseTimeoutMinNanos, keepAliveRaceNanos, keepAliveRaceMaxNanos,
+                keepAliveMinIdleNanos, connectTimeoutMinNanos,
                 retransmissionBurst, burstWindowNanos, zeroWindowStallNanos, nearRatio, proxyReadTimeoutNanos,
                 wsEarlyCloseNanos, maxUpstreams);
     }
 
     /** The same with the proxy's configured response timeout (0: unknown). */
     public DetectOptions withProxyReadTimeoutNanos(long nanos) {
-        return new DetectOptions(proxyBufferSize, responseTimeoutMinNanos, keepAliveRaceNanos, keepAliveMinIdleNanos,
-                connectTimeoutMinNanos,
+        return new DetectOptions(proxyBufferSize, responseTimeoutMinNanos, keepAliveRaceNanos, keepAliveRaceMaxNanos,
+                keepAliveMinIdleNanos, connectTimeoutMinNanos,
                 retransmissionBurst, burstWindowNanos, zeroWindowStallNanos, nearRatio, nanos,
                 wsEarlyCloseNanos, maxUpstreams);
     }

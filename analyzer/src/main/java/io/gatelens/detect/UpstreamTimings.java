@@ -39,6 +39,22 @@ public record UpstreamTimings(String upstream, long connections,
         return steady(proxyGiveUps, proxyGiveUpMin, proxyGiveUpMax);
     }
 
+    /**
+     * The timeout the observations point to, for a report: the shortest when they agree (one
+     * observation, or several that are {@link #steady}), -1 when there is none or they scatter
+     * (then no single configured timeout explains them).
+     */
+    public static long inferred(long count, long min, long max) {
+        if (count < 1 || min < 0) return -1;
+        return count == 1 || steady(count, min, max) ? min : -1;
+    }
+
+    public long inferredUpstreamIdleClose() { return inferred(upstreamIdleCloses, upstreamIdleCloseMin, upstreamIdleCloseMax); }
+
+    public long inferredProxyIdleClose() { return inferred(proxyIdleCloses, proxyIdleCloseMin, proxyIdleCloseMax); }
+
+    public long inferredProxyGiveUp() { return inferred(proxyGiveUps, proxyGiveUpMin, proxyGiveUpMax); }
+
     static boolean steady(long count, long min, long max) {
         return count >= 2 && min >= 0 && max - min <= Math.max(50_000_000L, max / 10);
     }

@@ -1,6 +1,7 @@
 package io.gatelens.proxy;
 
 import io.gatelens.detect.Cause;
+import io.gatelens.detect.UpstreamTimings;
 
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,32 @@ public record AnalysisSummary(long exchanges, long clientExchanges, long upstrea
      * nanoseconds, -1 when no response came.
      */
     public record Upstream(String endpoint, long connections, long refused, long resets, long timeouts,
-                           long exchanges, long status5xx, long ttfbCount, long ttfbP50, long ttfbP95, long ttfbP99) {
+                           long exchanges, long status5xx, long ttfbCount, long ttfbP50, long ttfbP95, long ttfbP99,
+                           Timeouts inferred) {
+    }
+
+    /**
+     * Timeouts inferred from the capture for one upstream (issue #4), in nanoseconds, -1 when
+     * none was seen or the observations scatter (see {@link UpstreamTimings#inferred}); each with
+     * the number of observations behind it.
+     *
+     * @param upstreamIdleClose the upstream closed keep-alive connections after this much idle time: its keep-alive timeout
+     * @param proxyIdleClose    the proxy closed idle keep-alive connections after this long: its keep-alive timeout to the upstream
+     * @param proxyGiveUp       the proxy closed while waiting this long for a response: its read timeout
+     */
+    public record Timeouts(long upstreamIdleClose, long upstreamIdleCloses, long proxyIdleClose, long proxyIdleCloses,
+                           long proxyGiveUp, long proxyGiveUps) {
+        public static final Timeouts NONE = new Timeouts(-1, 0, -1, 0, -1, 0);
+
+        static Timeouts of(UpstreamTimings t) {
+            if (t == null) return NONE;
+            return new Timeouts(t.inferredUpstreamIdleClose(), t.upstreamIdleCloses(), t.inferredProxyIdleClose(),
+                    t.proxyIdleCloses(), t.inferredProxyGiveUp(), t.proxyGiveUps());
+        }
+
+        public boolean any() {
+            return upstreamIdleCloses + proxyIdleCloses + proxyGiveUps > 0;
+        }
     }
 
     /**

@@ -38,6 +38,9 @@ final class Pending {
     /** An orphan taken in by the exchange it belongs to: skipped when it leaves the window. */
     boolean adopted;
 
+    /** Its forwarded copy has been counted for the roles (see ProxyCorrelator#findMirror). */
+    boolean mirrored;
+
     // As a client-facing exchange: the upstream attempts tied to it.
     List<Pending> attempts;
     long lastAttemptEnd = -1;

@@ -155,6 +155,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
         if (mark != null && server.proxyMarks++ == 0) server.proxyMark = mark;
 
         findMirror(p);
+        findMirrored(p);
         adoptOrphans(p);
         hold(p);
         advance(arrival);
@@ -210,6 +211,12 @@ public final class ProxyCorrelator implements DiagnosisSink {
             default -> { }
         }
         advance(c.lastNanos());
+    }
+
+    /** Kept with the endpoint for its row in the summary. */
+    @Override
+    public void upstream(io.gatelens.detect.UpstreamTimings timings) {
+        roles.of(timings.upstream()).timings = timings;
     }
 
     /** The capture is over: everything still held is judged, in arrival order. */
@@ -303,7 +310,43 @@ public final class ProxyCorrelator implements DiagnosisSink {
                 bestSame = sameAddress;
             }
         }
-        if (best != null) roles.mirror(a.server, best.server, bestSame);
+        if (best != null) {
+            a.mirrored = true;
+            roles.mirror(a.server, best.server, bestSame);
+        }
+    }
+
+    /**
+     * The other order: {@code b} (just completed) is the forwarded copy of an exchange already
+     * held. Rows are handed on when an exchange is over, and an upgraded one is over only when its
+     * connection is: the client's connection may well close first (it gives up on a bad 101, and
+     * the proxy then closes the upstream's). Same test as {@link #findMirror}; each client-facing
+     * exchange counts one mirror at most, whichever order they came in.
+     */
+    private void findMirrored(Pending b) {
+        if (b.line == null || b.start < 0) return;
+        ArrayDeque<Pending> same = byLine.get(b.line);
+        if (same == null) return;
+        Pending best = null;
+        boolean bestSame = false;
+        int scanned = 0;
+        Iterator<Pending> it = same.descendingIterator();
+        while (it.hasNext() && scanned++ < limits.maxCandidates()) {
+            Pending a = it.next();
+            if (a == b || a.orphan() || a.mirrored || a.server == b.server || a.start < 0 || b.start < a.start) continue;
+            long limit = a.answeredOrDone();
+            if (b.start > limit || b.answeredOrDone() > limit) continue;
+            boolean sameAddress = b.clientEndpoint != null && b.clientEndpoint.address().equals(a.server.address);
+            if (best == null || (sameAddress && !bestSame)
+                    || (sameAddress == bestSame && b.start - a.start < b.start - best.start)) {
+                best = a;
+                bestSame = sameAddress;
+            }
+        }
+        if (best != null) {
+            best.mirrored = true;
+            roles.mirror(best.server, b.server, bestSame);
+        }
     }
 
     /** Findings that came before their exchange's row join it. */
@@ -339,12 +382,21 @@ public final class ProxyCorrelator implements DiagnosisSink {
                 f = f.withClient(clientResponse(a.client));
                 // The proxy hid it (retried elsewhere, or it came after a full answer): still
                 // reported, since the next one may not be hidden, but not as an error.
-                if (!a.client.failed() && f.severity() == Severity.ERROR && f.cause().failure()) {
+                if (!a.client.failed() && !relayedSwitch(a) && f.severity() == Severity.ERROR && f.cause().failure()) {
                     f = f.withSeverity(Severity.WARNING);
                 }
             }
             emit(f);
         }
+    }
+
+    /**
+     * The proxy passed the upstream's 101 on: the client is now speaking to the upstream through
+     * it, so a bad handshake or an upgraded connection cut short reached the client as it was.
+     * Nothing was hidden, though the client's status (101) is not a failure.
+     */
+    private static boolean relayedSwitch(Pending a) {
+        return a.status == 101 && a.client.status == 101;
     }
 
     private void judgeClient(Pending c) {
@@ -501,7 +553,8 @@ public final class ProxyCorrelator implements DiagnosisSink {
             LatencyHistogram h = s.ttfb;
             rows.add(new AnalysisSummary.Upstream(s.text, s.connections, s.refused, s.resets,
                     s.synUnanswered + s.responseTimeouts, s.exchanges, fivexx, h == null ? 0 : h.count(),
-                    h == null ? -1 : h.percentile(50), h == null ? -1 : h.percentile(95), h == null ? -1 : h.percentile(99)));
+                    h == null ? -1 : h.percentile(50), h == null ? -1 : h.percentile(95), h == null ? -1 : h.percentile(99),
+                    AnalysisSummary.Timeouts.of(s.timings)));
         }
         Map<Cause, Long> ranked = new LinkedHashMap<>();
         causes.entrySet().stream()

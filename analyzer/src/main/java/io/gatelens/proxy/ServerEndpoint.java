@@ -28,6 +28,8 @@ final class ServerEndpoint {
     long[] status5xx;
     long connections, refused, resets, synUnanswered, responseTimeouts;
     LatencyHistogram ttfb;
+    /** The timeouts its connections showed, handed on at the end of the pass; null until then. */
+    io.gatelens.detect.UpstreamTimings timings;
 
     ServerEndpoint(String text, String address, int port) {
         this.text = text;

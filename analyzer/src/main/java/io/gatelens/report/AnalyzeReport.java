@@ -163,6 +163,24 @@ public abstract class AnalyzeReport implements FindingSink, AutoCloseable {
                         StreamsReport.millis(u.ttfbP99()));
             }
             out.println();
+            if (s.upstreams().stream().noneMatch(u -> u.inferred().any())) return;
+            // Timeouts read off the capture: what the proxy and each upstream are configured with,
+            // as far as their closes show it (one close is one observation; scattered ones give none).
+            out.println("Timeouts seen (ms; observations in brackets; - none, ? scattered)");
+            String f = "  %-22s %20s %20s %20s%n";
+            out.printf(f, "upstream", "upstream idle close", "proxy idle close", "proxy gives up");
+            for (AnalysisSummary.Upstream u : s.upstreams()) {
+                AnalysisSummary.Timeouts t = u.inferred();
+                if (!t.any()) continue;
+                out.printf(f, u.endpoint(), timeout(t.upstreamIdleClose(), t.upstreamIdleCloses()),
+                        timeout(t.proxyIdleClose(), t.proxyIdleCloses()), timeout(t.proxyGiveUp(), t.proxyGiveUps()));
+            }
+            out.println();
+        }
+
+        private static String timeout(long nanos, long count) {
+            if (count == 0) return "-";
+            return (nanos < 0 ? "?" : StreamsReport.millis(nanos)) + " (" + count + ")";
         }
 
         private void notes(AnalysisSummary s) {
@@ -288,6 +306,13 @@ public abstract class AnalyzeReport implements FindingSink, AutoCloseable {
                     JsonRows.millis(g, "ttfb_p50_ms", u.ttfbP50());
                     JsonRows.millis(g, "ttfb_p95_ms", u.ttfbP95());
                     JsonRows.millis(g, "ttfb_p99_ms", u.ttfbP99());
+                    AnalysisSummary.Timeouts t = u.inferred();
+                    JsonRows.millis(g, "upstream_idle_close_ms", t.upstreamIdleClose());
+                    g.writeNumberField("upstream_idle_closes", t.upstreamIdleCloses());
+                    JsonRows.millis(g, "proxy_idle_close_ms", t.proxyIdleClose());
+                    g.writeNumberField("proxy_idle_closes", t.proxyIdleCloses());
+                    JsonRows.millis(g, "proxy_give_up_ms", t.proxyGiveUp());
+                    g.writeNumberField("proxy_give_ups", t.proxyGiveUps());
                 });
             }
             rows.row(g -> {

@@ -153,6 +153,25 @@ class AnalyzeCliTest {
     }
 
     @Test
+    void theProxysTimeoutInferredFromTheCaptureIsInBothReports() throws IOException {
+        JsonNode upstream = ofType(lines(run("analyze", "--format", "json", capture("slow-backend-504")).out()), "upstream").get(0);
+        assertEquals(1, upstream.get("proxy_give_ups").asLong());
+        double ms = upstream.get("proxy_give_up_ms").asDouble();
+        assertTrue(ms >= 1000 && ms < 1010, upstream.toString());
+        for (String field : List.of("upstream_idle_close_ms", "proxy_idle_close_ms")) {
+            assertTrue(upstream.get(field).isNull(), field + " in " + upstream);
+        }
+        assertEquals(0, upstream.get("upstream_idle_closes").asLong());
+        assertEquals(0, upstream.get("proxy_idle_closes").asLong());
+
+        String text = run("analyze", capture("slow-backend-504")).out();
+        assertTrue(text.contains("Timeouts seen"), text);
+        assertTrue(text.lines().anyMatch(l -> l.contains(upstream.get("upstream").asText()) && l.contains(" (1)")
+                && l.contains(String.format(java.util.Locale.ROOT, "%.3f", ms))), text);
+        assertFalse(run("analyze", capture("healthy-keepalive")).out().contains("Timeouts seen"));
+    }
+
+    @Test
     void badOptionsAreUsageErrors(@TempDir Path dir) {
         String file = capture("healthy-keepalive");
         CliTest.Run host = run("analyze", "--proxy", "proxy.internal:80", file);

@@ -254,6 +254,38 @@ class DetectorsTest {
         assertEquals(List.of(Cause.RESET_BEFORE_RESPONSE), errorCauses(fresh), fresh.toString());
     }
 
+    /**
+     * On an upstream that has been slow to answer on the connection, the window stretches to its
+     * fastest answer there, capped: sooner than that it never got as far as a handler. Both sides
+     * of the answer time and of the cap.
+     */
+    @Test
+    void onASlowUpstreamTheRaceWindowIsItsFastestAnswerUpToTheCap() throws IOException {
+        long cap = DetectOptions.DEFAULT.keepAliveRaceMaxNanos();
+        assertEquals(List.of(Cause.KEEPALIVE_RACE), errorCauses(slowThenReset(100 * MS, 30 * MS)));
+        assertEquals(List.of(Cause.KEEPALIVE_RACE), errorCauses(slowThenReset(100 * MS, cap - MS)));
+        assertEquals(List.of(Cause.RESET_BEFORE_RESPONSE), errorCauses(slowThenReset(100 * MS, cap + MS)));
+        assertEquals(List.of(Cause.KEEPALIVE_RACE), errorCauses(slowThenReset(20 * MS, 19 * MS)));
+        assertEquals(List.of(Cause.RESET_BEFORE_RESPONSE), errorCauses(slowThenReset(20 * MS, 21 * MS)));
+        Finding race = only(slowThenReset(100 * MS, 30 * MS), Cause.KEEPALIVE_RACE);
+        assertTrue(race.explanation().contains("sooner than it had answered any request on this connection"),
+                race.explanation());
+    }
+
+    private Collected slowThenReset(long answer, long resetAfter) throws IOException {
+        return run(w -> {
+            Conversation.Conn c = w.connection(40000, 8080);
+            c.handshake();
+            c.client(GET_A);
+            w.after(answer);
+            c.server(OK);
+            w.after(2 * S);
+            c.client(GET_B);
+            w.after(resetAfter);
+            c.serverRst();
+        });
+    }
+
     /** An upstream that closes right after its response closes after it; that is no keep-alive timeout. */
     @Test
     void aCloseRightAfterTheResponseIsNoIdleClose() throws IOException {
@@ -516,6 +548,17 @@ class DetectorsTest {
             assertEquals(idle > 4 * S ? 1 : 0, near.size(), idle + "\n" + run);
             assertEquals(5 * S, run.upstreams.get(0).advertisedKeepAlive());
         }
+    }
+
+    /** One observation is reported as it is; several only when they agree (within 10 %, or 50 ms). */
+    @Test
+    void anInferredTimeoutNeedsAgreeingObservations() {
+        assertEquals(-1, UpstreamTimings.inferred(0, -1, -1));
+        assertEquals(S, UpstreamTimings.inferred(1, S, S));
+        assertEquals(5 * S, UpstreamTimings.inferred(3, 5 * S, 5 * S + 400 * MS));
+        assertEquals(-1, UpstreamTimings.inferred(3, 5 * S, 5 * S + 600 * MS));
+        assertEquals(100 * MS, UpstreamTimings.inferred(2, 100 * MS, 149 * MS));
+        assertEquals(-1, UpstreamTimings.inferred(2, 100 * MS, 151 * MS));
     }
 
     @Test

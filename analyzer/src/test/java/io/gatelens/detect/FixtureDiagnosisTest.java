@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,28 +33,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class FixtureDiagnosisTest {
     static final Path CAPTURES = Path.of("..", "fixtures", "captures");
-
-    /**
-     * What each backend mode of fixtures/harness/Backend.java does, as a cause; null: nothing
-     * wrong. A scenario with a mode missing here fails {@link #everyScenarioHasAnExpectedCause}.
-     */
-    static final Map<String, Cause> BY_MODE = new HashMap<>();
-
-    static {
-        BY_MODE.put("healthy", null);
-        BY_MODE.put("websocket-ok", null);
-        BY_MODE.put("none", Cause.CONNECT_REFUSED);
-        BY_MODE.put("reset-after-request", Cause.RESET_BEFORE_RESPONSE);
-        BY_MODE.put("close-without-answer", Cause.CLOSED_BEFORE_RESPONSE);
-        BY_MODE.put("malformed-status-line", Cause.MALFORMED_STATUS_LINE);
-        BY_MODE.put("invalid-header", Cause.INVALID_HEADER);
-        BY_MODE.put("header-too-big", Cause.HEADER_TOO_BIG);
-        BY_MODE.put("short-body", Cause.TRUNCATED_BODY);
-        BY_MODE.put("bad-chunked", Cause.BAD_CHUNKED);
-        BY_MODE.put("bad-chunked-at-once", Cause.BAD_CHUNKED);
-        BY_MODE.put("slow", Cause.RESPONSE_TIMEOUT);
-        BY_MODE.put("websocket-close-mid-handshake", Cause.WS_TRUNCATED_UPGRADE);
-    }
 
     /** Evidence frames checked one by one against tshark's view of the capture (see the test's history). */
     static final Map<String, List<Long>> FRAMES = Map.ofEntries(
@@ -73,6 +54,18 @@ class FixtureDiagnosisTest {
 
     record Scenario(String name, JsonNode expected, Path capture) {
         int backendPort() { return expected.get("backend_port").asInt(); }
+
+        /** The causes the harness recorded (expected.json, written from the scenario table); empty: healthy. */
+        Set<Cause> causes() {
+            Set<Cause> out = new LinkedHashSet<>();
+            for (JsonNode n : expected.get("expected_causes")) out.add(Cause.valueOf(n.asText().toUpperCase(Locale.ROOT)));
+            return out;
+        }
+
+        boolean upstreamLeg() {
+            for (JsonNode n : expected.get("capture_legs")) if (n.asText().equals("upstream")) return true;
+            return false;
+        }
         String mode() { return expected.get("backend_mode").asText(); }
         String proxy() { return expected.get("proxy").asText(); }
     }
@@ -103,21 +96,28 @@ class FixtureDiagnosisTest {
     }
 
     @Test
-    void everyScenarioHasAnExpectedCause() throws IOException {
+    void everyScenarioNamesItsLegsAndKnownCauses() throws IOException {
         for (String name : scenarios().toList()) {
-            String mode = scenario(name).mode();
-            assertTrue(BY_MODE.containsKey(mode), name + ": backend mode " + mode + " has no expected cause in BY_MODE");
+            Scenario s = scenario(name);
+            assertFalse(s.expected().get("capture_legs").isEmpty(), name);
+            s.causes(); // throws on an id that is not a Cause
         }
     }
 
+    static Stream<String> withUpstreamLeg() throws IOException {
+        List<String> out = new java.util.ArrayList<>();
+        for (String name : scenarios().toList()) if (scenario(name).upstreamLeg()) out.add(name);
+        return out.stream();
+    }
+
     @ParameterizedTest
-    @MethodSource("scenarios")
+    @MethodSource("withUpstreamLeg")
     void theBackendModesCauseIsFoundOnTheUpstreamLeg(String name) throws IOException {
         Scenario s = scenario(name);
-        Cause want = BY_MODE.get(s.mode());
+        Set<Cause> want = s.causes();
         Collected run = Collected.run(s.capture());
         List<Finding> upstream = run.onServerPort(s.backendPort());
-        if (want == null) {
+        if (want.isEmpty()) {
             List<Finding> errors = run.findings.stream().filter(f -> f.severity() == Severity.ERROR).toList();
             assertEquals(List.of(), errors, name + ": healthy traffic, yet\n" + run);
             return;
@@ -125,14 +125,17 @@ class FixtureDiagnosisTest {
         List<Finding> errors = upstream.stream().filter(f -> f.severity() == Severity.ERROR).toList();
         assertFalse(errors.isEmpty(), name + ": nothing found on the upstream leg\n" + run);
         Map<Long, Long> streams = tsharkStreams(name);
-        JsonNode req = s.expected().get("requests").get(0);
+        Set<String> failing = new LinkedHashSet<>();
+        for (JsonNode req : s.expected().get("requests")) {
+            if (!req.get("cause").isNull()) failing.add(req.get("method").asText() + " " + req.get("target").asText());
+        }
         for (Finding f : errors) {
-            assertEquals(want, f.cause(), name + ": every error on the upstream leg is the one cause\n" + run);
+            assertTrue(want.contains(f.cause()), name + ": every error on the upstream leg is an expected cause\n" + run);
             assertEquals("127.0.0.1:" + s.backendPort(), f.upstream());
-            if (want == Cause.CONNECT_REFUSED) {
-                assertNull(f.request(), "a refused connect carries no request");
-            } else {
-                assertEquals(req.get("method").asText() + " " + req.get("target").asText(), f.request());
+            if (f.cause() == Cause.CONNECT_REFUSED || f.cause() == Cause.CONNECT_TIMEOUT) {
+                assertNull(f.request(), "a failed connect carries no request");
+            } else if (f.request() != null) {
+                assertTrue(failing.contains(f.request()), name + ": " + f.request() + " is one of " + failing);
             }
             assertFalse(f.explanation().isBlank());
             assertFalse(f.hint().isBlank());
@@ -166,8 +169,11 @@ class FixtureDiagnosisTest {
     @MethodSource("scenarios")
     void theExplanationQuotesWhatTheProxyLogged(String name) throws IOException {
         Scenario s = scenario(name);
-        Cause want = BY_MODE.get(s.mode());
-        if (want == null) return;
+        // One cause, and a proxy that logged it (nginx logs nothing for a response it fixes up,
+        // HAProxy no line for a request it drops after a keep-alive race).
+        if (s.causes().size() != 1 || s.expected().path("proxy_error_log_contains").isEmpty()) return;
+        Cause want = s.causes().iterator().next();
+        if (want == Cause.UNEXPLAINED) return; // no upstream evidence: nothing to say what the proxy logged
         String log = Files.readString(CAPTURES.resolve(name).resolve("proxy-error.log"));
         String text = CauseText.proxies(want);
         switch (s.proxy()) {

@@ -35,8 +35,20 @@ class CorrelationOnFixturesTest {
         return Fixtures.scenarios().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /**
+     * The scenarios whose failures the stand-in detector can name from how an exchange ended.
+     * Not: an unanswered connect or a TLS handshake (no exchange at all), a keep-alive race (the
+     * stand-in calls the lost attempt a plain reset, which the retry's 200 makes a warning), and a
+     * capture without the upstream leg. {@link AnalyzeOnFixturesTest} runs every scenario through
+     * the real detectors.
+     */
+    static Stream<Fixtures.Scenario> standInJudges() throws IOException {
+        List<String> beyond = List.of("connect_timeout", "tls_mismatch", "keepalive_race", "unexplained");
+        return Fixtures.scenarios().filter(s -> s.bothLegs() && s.expectedCauses().stream().noneMatch(beyond::contains));
+    }
+
     @ParameterizedTest
-    @MethodSource("scenarios")
+    @MethodSource("standInJudges")
     void everyFailedClientResponseIsTiedToAnErrorAboutTheBackendAndHealthyTrafficHasNone(Fixtures.Scenario s)
             throws IOException {
         Fixtures.Run r = Fixtures.run(s.capture());

@@ -31,6 +31,21 @@ final class Fixtures {
         String backend() { return "127.0.0.1:" + backendPort(); }
         String proxyKind() { return expected.get("proxy").asText(); }
 
+        /** Which legs the harness captured: "client" (client to proxy), "upstream" (proxy to backend). */
+        boolean hasLeg(String leg) {
+            for (JsonNode n : expected.get("capture_legs")) if (n.asText().equals(leg)) return true;
+            return false;
+        }
+
+        boolean bothLegs() { return hasLeg("client") && hasLeg("upstream"); }
+
+        /** The causes the harness recorded for the scenario's failing requests. */
+        List<String> expectedCauses() {
+            List<String> out = new ArrayList<>();
+            for (JsonNode n : expected.get("expected_causes")) out.add(n.asText());
+            return out;
+        }
+
         /** The requests whose client got a 5xx, no valid status line, or a cut body. */
         List<JsonNode> failedRequests() {
             List<JsonNode> out = new ArrayList<>();
