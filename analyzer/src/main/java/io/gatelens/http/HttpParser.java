@@ -45,7 +45,9 @@ public final class HttpParser {
     }
 
     private static final byte CR = '\r', LF = '\n', SP = ' ', HTAB = '\t';
-    private final String[] knownNames = seededNames();
+    private final String[] knownNames = SEEDED_NAMES.clone();
+    /** The bytes of each known name, compared as bytes: String.charAt per byte cost more than the parse. */
+    private final byte[][] knownBytes = SEEDED_BYTES.clone();
     private boolean nameIsToken;
     private static final byte[] HTTP1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_SLASH = "HTTP/".getBytes(StandardCharsets.US_ASCII);
@@ -935,18 +937,17 @@ public final class HttpParser {
             return "";
         }
         int slot = (end * 31 + (line[0] & 0xdf) * 7 + (line[end - 1] & 0xdf)) & (knownNames.length - 1);
-        String known = knownNames[slot];
-        if (known != null && known.length() == end) {
-            int k = 0;
-            while (k < end && known.charAt(k) == (line[k] & 0xff)) k++;
-            if (k == end) {
-                nameIsToken = true; // only tokens are kept
-                return known;
-            }
+        byte[] known = knownBytes[slot];
+        if (known != null && known.length == end && java.util.Arrays.equals(known, 0, end, line, 0, end)) {
+            nameIsToken = true; // only tokens are kept
+            return knownNames[slot];
         }
         String name = new String(line, 0, end, StandardCharsets.ISO_8859_1);
         nameIsToken = isToken(line, 0, end);
-        if (nameIsToken) knownNames[slot] = name;
+        if (nameIsToken) {
+            knownNames[slot] = name;
+            knownBytes[slot] = java.util.Arrays.copyOf(line, end);
+        }
         return name;
     }
 
@@ -954,13 +955,17 @@ public final class HttpParser {
             "Upgrade", "Content-Type", "Date", "Server", "Keep-Alive", "Accept", "User-Agent",
             "Sec-WebSocket-Key", "Sec-WebSocket-Accept", "Sec-WebSocket-Version", "Expect", "Trailer"};
 
-    private static String[] seededNames() {
-        String[] names = new String[64];
+    private static final String[] SEEDED_NAMES = new String[64];
+    private static final byte[][] SEEDED_BYTES = new byte[64][];
+
+    static {
         for (String n : COMMON_NAMES) {
             int slot = (n.length() * 31 + (n.charAt(0) & 0xdf) * 7 + (n.charAt(n.length() - 1) & 0xdf)) & 63;
-            if (names[slot] == null) names[slot] = n;
+            if (SEEDED_NAMES[slot] == null) {
+                SEEDED_NAMES[slot] = n;
+                SEEDED_BYTES[slot] = n.getBytes(StandardCharsets.ISO_8859_1);
+            }
         }
-        return names;
     }
 
     /** Ends the field a fold line could still extend. */
