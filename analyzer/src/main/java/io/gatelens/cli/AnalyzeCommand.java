@@ -9,6 +9,7 @@ import io.gatelens.proxy.EndpointPattern;
 import io.gatelens.proxy.ProxyCorrelator;
 import io.gatelens.proxy.Roles;
 import io.gatelens.report.AnalyzeReport;
+import io.gatelens.report.RenderThread;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,8 +63,12 @@ final class AnalyzeCommand extends CaptureCommand implements Callable<Integer> {
         AnalysisSummary summary;
         try (AnalyzeReport report = format.json() ? AnalyzeReport.json(out()) : AnalyzeReport.text(out(), file.toString())) {
             correlator = new ProxyCorrelator(roles, limits, report);
-            result = Passes.diagnose(file, maxConnections(), HttpLimits.DEFAULT,
-                    DetectOptions.DEFAULT.withProxyBufferSize(proxyBufferSize), correlator, progress());
+            // Correlation and the report run on a second thread, beside the pass.
+            try (RenderThread render = new RenderThread("gatelens-correlate")) {
+                result = Passes.diagnose(file, maxConnections(), HttpLimits.DEFAULT,
+                        DetectOptions.DEFAULT.withProxyBufferSize(proxyBufferSize), correlator.through(render),
+                        progress());
+            }
             correlator.finish();
             summary = correlator.summary();
             report.summary(summary);

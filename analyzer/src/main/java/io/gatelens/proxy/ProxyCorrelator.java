@@ -97,6 +97,46 @@ public final class ProxyCorrelator implements DiagnosisSink {
         return roles;
     }
 
+    /**
+     * This correlator fed through {@code render}: the pass hands each call over with what it
+     * reads of the live connection taken at once, and correlation and the report's writing run on
+     * the render thread, beside the pass. Close {@code render} before {@link #finish()}.
+     */
+    public DiagnosisSink through(io.gatelens.report.RenderThread render) {
+        ProxyCorrelator target = this;
+        return new DiagnosisSink() {
+            @Override
+            public void exchange(TransactionRow row) {
+                long lastNanos = row.connection().lastNanos();
+                long lastFrame = row.connection().lastFrame();
+                render.submit(() -> target.exchange(row, lastNanos, lastFrame));
+            }
+
+            @Override
+            public void finding(Finding f) {
+                render.submit(() -> target.finding(f));
+            }
+
+            @Override
+            public void anomaly(Anomaly a) {
+                render.submit(() -> target.anomaly(a));
+            }
+
+            @Override
+            public void connectionClosed(Connection c, TcpStats stats) {
+                io.gatelens.flow.Endpoint server = c.server();
+                io.gatelens.flow.ConnectionEnd end = c.end();
+                long lastNanos = c.lastNanos();
+                render.submit(() -> target.connectionClosed(server, end, lastNanos));
+            }
+
+            @Override
+            public void upstream(io.gatelens.detect.UpstreamTimings timings) {
+                render.submit(() -> target.upstream(timings));
+            }
+        };
+    }
+
     /** Error-severity findings handed on so far. */
     public long errors() {
         return errors;
@@ -104,6 +144,14 @@ public final class ProxyCorrelator implements DiagnosisSink {
 
     @Override
     public void exchange(TransactionRow row) {
+        exchange(row, row.connection().lastNanos(), row.connection().lastFrame());
+    }
+
+    /**
+     * As {@link #exchange(TransactionRow)}, with the connection's last frame and its time as they
+     * were when the row was handed on (the flow table keeps counting the connection afterwards).
+     */
+    void exchange(TransactionRow row, long connectionLastNanos, long connectionLastFrame) {
         Transaction t = row.transaction();
         Connection c = row.connection();
         exchanges++;
@@ -126,7 +174,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
         }
         // The connection's last frame is the one that completed the exchange (the pass hands rows
         // on while it reads that frame), or, for a row handed on at the end, the connection's end.
-        long arrival = Math.max(c.lastNanos(), Math.max(t.responseLastNanos(), t.requestLastNanos()));
+        long arrival = Math.max(connectionLastNanos, Math.max(t.responseLastNanos(), t.requestLastNanos()));
         long done;
         long doneFrame;
         if (t.end() == TransactionEnd.COMPLETE && t.responseLastNanos() >= 0) {
@@ -134,7 +182,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
             doneFrame = t.responseLastFrame();
         } else {
             done = arrival;
-            doneFrame = c.lastFrame();
+            doneFrame = connectionLastFrame;
         }
         Pending p = new Pending(arrival, c.id(), server, c.client(), line,
                 request == null ? null : request.headers().get("Host"),
@@ -202,15 +250,20 @@ public final class ProxyCorrelator implements DiagnosisSink {
 
     @Override
     public void connectionClosed(Connection c, TcpStats stats) {
-        ServerEndpoint s = roles.of(c.server());
+        connectionClosed(c.server(), c.end(), c.lastNanos());
+    }
+
+    /** As {@link #connectionClosed(Connection, TcpStats)}, with what the connection was when it closed. */
+    void connectionClosed(io.gatelens.flow.Endpoint server, io.gatelens.flow.ConnectionEnd end, long lastNanos) {
+        ServerEndpoint s = roles.of(server);
         s.connections++;
-        switch (c.end()) {
+        switch (end) {
             case REFUSED -> s.refused++;
             case RESET_BY_SERVER -> s.resets++;
             case SYN_UNANSWERED -> s.synUnanswered++;
             default -> { }
         }
-        advance(c.lastNanos());
+        advance(lastNanos);
     }
 
     /** Kept with the endpoint for its row in the summary. */
