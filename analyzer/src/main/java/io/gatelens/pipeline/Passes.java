@@ -82,7 +82,12 @@ public final class Passes {
                                       Consumer<TransactionRow> rows, Consumer<Anomaly> anomalies,
                                       CapturePass.Progress progress) throws IOException {
         HttpWiring http = new HttpWiring(limits, rows, anomalies);
-        return streams(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, c -> { }, progress);
+        // HTTP parsing on a second thread: rows read only the connection's id and endpoints.
+        Result result;
+        try (ListenerThread parse = new ListenerThread(http::listenerFor)) {
+            result = streams(file, maxConnections, TcpLimits.DEFAULT, parse, c -> { }, progress);
+        }
+        return result;
     }
 
     /**
