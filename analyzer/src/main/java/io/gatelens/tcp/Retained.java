@@ -58,6 +58,8 @@ final class Retained {
     private final int cap;
     private final Pool pool;
     private byte[] ring;
+    /** The size the last ring reached: the next burst likely needs as much, so it starts there. */
+    private int preferred = MIN_CAPACITY;
     private int head;
     private int length;
     /** Stream offset of the oldest byte kept. */
@@ -102,7 +104,10 @@ final class Retained {
     }
 
     void clear() {
-        if (ring != null) pool.give(ring);
+        if (ring != null) {
+            preferred = ring.length;
+            pool.give(ring);
+        }
         ring = null;
         head = 0;
         length = 0;
@@ -144,7 +149,7 @@ final class Retained {
 
     private void ensure(int need) {
         if (ring != null && ring.length >= need) return;
-        int size = MIN_CAPACITY;
+        int size = ring == null ? Math.min(preferred, Integer.highestOneBit(Math.max(cap, MIN_CAPACITY))) : MIN_CAPACITY;
         while (size < need && size < (1 << 30)) size <<= 1;
         if (size < need) size = need;
         byte[] bigger = pool.take(size);
