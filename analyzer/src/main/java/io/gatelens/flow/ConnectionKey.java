@@ -54,6 +54,21 @@ final class ConnectionKey {
         return v;
     }
 
+    /** True when the key stored at {@code words[at]} (see {@link #store}) is this one. */
+    boolean matches(long[] words, int at) {
+        return words[at] == loHi && words[at + 1] == loLo && words[at + 2] == hiHi && words[at + 3] == hiLo
+                && words[at + 4] == ((long) loPort << 16 | hiPort) && words[at + 5] == version;
+    }
+
+    void store(long[] words, int at) {
+        words[at] = loHi;
+        words[at + 1] = loLo;
+        words[at + 2] = hiHi;
+        words[at + 3] = hiLo;
+        words[at + 4] = (long) loPort << 16 | hiPort;
+        words[at + 5] = version;
+    }
+
     ConnectionKey copy() {
         ConnectionKey k = new ConnectionKey();
         k.loHi = loHi; k.loLo = loLo; k.hiHi = hiHi; k.hiLo = hiLo;

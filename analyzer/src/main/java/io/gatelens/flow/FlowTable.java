@@ -6,7 +6,6 @@ import io.gatelens.capture.decode.DecodedPacket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -34,7 +33,7 @@ public final class FlowTable {
     private final Consumer<Connection> done;
     // Not access-ordered: keeping an LRU list up to date costs cache misses on every segment,
     // and the order is only needed when the table is full (see makeRoom).
-    private final HashMap<ConnectionKey, Connection> live = new HashMap<>(1024);
+    private final ConnectionMap live = new ConnectionMap();
     private final ArrayDeque<Connection> ended = new ArrayDeque<>();
     private final ConnectionKey probe = new ConnectionKey();
     private Connection last;
@@ -67,7 +66,7 @@ public final class FlowTable {
             if (live.size() >= maxLive) makeRoom(frame);
             c = open(p);
             c.key = probe.copy();
-            live.put(c.key, c);
+            live.put(c);
         }
         last = c;
         boolean wasEnded = c.ended();
@@ -78,7 +77,7 @@ public final class FlowTable {
 
     /** Releases every connection still held, in id order: call once at the end of the capture. */
     public void finish() {
-        List<Connection> rest = new ArrayList<>(live.values());
+        List<Connection> rest = live.values();
         rest.sort(Comparator.comparingLong(Connection::id));
         live.clear();
         ended.clear();
@@ -100,7 +99,7 @@ public final class FlowTable {
         if (limitHitAtFrame == 0) limitHitAtFrame = frame.number();
         // The least recently active go first, a batch at a time: a flood of new connections then
         // costs one sort per batch instead of a scan of the table per connection.
-        List<Connection> all = new ArrayList<>(live.values());
+        List<Connection> all = live.values();
         all.sort(Comparator.comparingLong(c -> c.lastFrame));
         int batch = Math.max(1, all.size() / 64);
         for (int i = 0; i < batch; i++) {
@@ -126,7 +125,7 @@ public final class FlowTable {
     private void release(Connection c) {
         if (c.released) return;
         c.released = true;
-        live.remove(c.key);
+        live.remove(c);
         done.accept(c);
     }
 
