@@ -10,7 +10,6 @@ import io.gatelens.flow.Connection;
 import io.gatelens.flow.FlowTable;
 import io.gatelens.tcp.Direction;
 
-import java.io.FileInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,9 +73,7 @@ public final class CapturePass {
         long size = Files.size(file);
         boolean regular = Files.isRegularFile(file);
         long total = regular ? size : -1;
-        // A pipe (/dev/stdin, <(...)) through a FileChannel fails with "Illegal seek" as soon as
-        // BufferedInputStream asks available(); FileInputStream asks the pipe instead.
-        CountingStream raw = new CountingStream(regular ? Files.newInputStream(file) : new FileInputStream(file.toFile()));
+        CountingStream raw = new CountingStream(CaptureFiles.input(file));
         PacketSource opened;
         try {
             opened = CaptureFiles.open(raw, file.toString());

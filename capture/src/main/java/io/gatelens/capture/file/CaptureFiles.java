@@ -6,6 +6,7 @@ import io.gatelens.capture.bytes.Bytes;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,16 +27,25 @@ public final class CaptureFiles {
     private CaptureFiles() {}
 
     public static PacketSource open(Path path) throws IOException {
-        InputStream raw = Files.newInputStream(path);
-        if (Files.isRegularFile(path) && Files.size(path) >= READ_AHEAD_FROM) {
-            raw = new ReadAhead(raw, path.getFileName().toString());
-        }
+        InputStream raw = input(path);
         try {
             return open(raw, path.toString());
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /**
+     * The bytes of {@code path} as stored, for {@link #open(InputStream, String)}: a large regular
+     * file is read ahead on a second thread; a pipe ({@code /dev/stdin}, {@code <(...)}) is read
+     * through FileInputStream, since a FileChannel on a pipe fails with "Illegal seek" as soon as
+     * a BufferedInputStream asks how much is available.
+     */
+    public static InputStream input(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) return new FileInputStream(path.toFile());
+        InputStream raw = Files.newInputStream(path);
+        return Files.size(path) >= READ_AHEAD_FROM ? new ReadAhead(raw, path.getFileName().toString()) : raw;
     }
 
     /** Reads from {@code in} (closed with the returned source); {@code name} is for messages. */

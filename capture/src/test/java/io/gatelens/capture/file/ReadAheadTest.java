@@ -129,6 +129,14 @@ class ReadAheadTest {
                 sum2 += f.capturedLength() + (f.buffer()[f.offset()] & 0xff);
             }
         }
+        try (var in = CaptureFiles.input(file)) {
+            assertInstanceOf(ReadAhead.class, in, "what a pass reads a large file through");
+        }
+        Path small = dir.resolve("small.pcap");
+        Files.write(small, new byte[100]);
+        try (var in = CaptureFiles.input(small)) {
+            assertFalse(in instanceof ReadAhead, "a small file is not worth a thread");
+        }
         assertTrue(frames > 5000);
         assertEquals(frames2, frames);
         assertEquals(sum2, sum);
