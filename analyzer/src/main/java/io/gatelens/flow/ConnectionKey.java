@@ -13,8 +13,8 @@ final class ConnectionKey {
     private int version;
     private int hash;
 
-    /** Sets this key from a packet; returns true when the packet's source is the "lo" side. */
-    boolean set(DecodedPacket p) {
+    /** Sets this key from a packet. */
+    void set(DecodedPacket p) {
         version = p.ipVersion();
         int n = p.addressLength();
         long sHi = n == 16 ? word(p.srcAddr(), 0, 8) : 0, sLo = n == 16 ? word(p.srcAddr(), 8, 8) : word(p.srcAddr(), 0, 4);
@@ -45,7 +45,6 @@ final class ConnectionKey {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         hash = (int) (h ^ (h >>> 32));
-        return srcIsLo;
     }
 
     private static long word(byte[] b, int from, int len) {

@@ -762,7 +762,7 @@ public final class HttpParser {
                 break;
             case HEADER_LINE:
                 if (lineLen == 0) {
-                    flushField(fields);
+                    endField();
                     headDone();
                 } else {
                     fieldLine(fields);
@@ -770,7 +770,7 @@ public final class HttpParser {
                 break;
             case TRAILER_LINE:
                 if (lineLen == 0) {
-                    flushField(trailers);
+                    endField();
                     finishMessage(MessageEnd.How.COMPLETE, null, pos + 1);
                 } else {
                     fieldLine(trailers);
@@ -875,7 +875,7 @@ public final class HttpParser {
             }
             return;
         }
-        flushField(into);
+        endField();
         if (++fieldCount > limits.maxHeaderCount()) {
             report(AnomalyCode.HTTP_HEADER_TOO_LARGE, lineOffset, lineFrame, lineNanos,
                     "more than " + limits.maxHeaderCount() + " field lines");
@@ -969,7 +969,7 @@ public final class HttpParser {
     }
 
     /** Ends the field a fold line could still extend. */
-    private void flushField(Headers into) {
+    private void endField() {
         pendingName = null;
     }
 
