@@ -4,13 +4,15 @@ import io.gatelens.capture.CaptureFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.BufferedWriter;
+import io.gatelens.report.ByteOutput;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -62,8 +64,7 @@ public final class Main implements Runnable {
         // Standard output in one 64 KiB buffer, flushed at the end: picocli's default writer
         // flushes on every println, a system call per row. UTF-8 whatever the locale, as JSON
         // Lines requires.
-        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
-                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16), false);
+        PrintWriter out = new StandardOutput(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         try {
             CommandLine cl = commandLine();
             cl.setOut(out);
@@ -75,6 +76,22 @@ public final class Main implements Runnable {
         }
         out.flush();
         System.exit(code);
+    }
+
+    /** Text and JSON bytes through one buffer: the JSON reports write bytes straight to it. */
+    private static final class StandardOutput extends PrintWriter implements ByteOutput {
+        private final OutputStream stream;
+
+        StandardOutput(OutputStream stream) {
+            super(new OutputStreamWriter(stream, StandardCharsets.UTF_8), false);
+            this.stream = stream;
+        }
+
+        @Override
+        public OutputStream bytes() {
+            flush();
+            return stream;
+        }
     }
 
     /** The configured command line; tests call this with their own writers. */

@@ -82,12 +82,23 @@ public final class Passes {
                                       Consumer<TransactionRow> rows, Consumer<Anomaly> anomalies,
                                       CapturePass.Progress progress) throws IOException {
         HttpWiring http = new HttpWiring(limits, rows, anomalies);
-        // HTTP parsing on a second thread: rows read only the connection's id and endpoints.
-        Result result;
-        try (ListenerThread parse = new ListenerThread(http::listenerFor)) {
-            result = streams(file, maxConnections, TcpLimits.DEFAULT, parse, c -> { }, progress);
+        // Rows read only the connection's id and endpoints, which do not change.
+        return streamsOnSecondThread(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, progress,
+                ReassemblyThread.ARENA);
+    }
+
+    /**
+     * As {@link #streams}, with reassembly and the listeners on a second thread: for listeners
+     * that read nothing of their connection but its id and endpoints (see {@link ReassemblyThread}).
+     */
+    static Result streamsOnSecondThread(Path file, int maxConnections, TcpLimits limits,
+                                        Function<Connection, StreamListener> listeners,
+                                        CapturePass.Progress progress, int arenaBytes) throws IOException {
+        try (ReassemblyThread parse = new ReassemblyThread(limits, listeners, arenaBytes)) {
+            FlowTable flows = new FlowTable(maxConnections, parse::connectionDone);
+            CaptureSummary summary = new CapturePass(flows, parse, progress).run(file);
+            return new Result(summary, flows);
         }
-        return result;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatelens.report;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -15,10 +16,15 @@ public final class Json {
 
     private Json() {}
 
-    /** A generator over {@code out} that leaves it open and separates root objects by newlines. */
+    /**
+     * A generator over {@code out} that leaves it open and separates root objects by newlines.
+     * When {@code out} is a {@link ByteOutput}, the generator writes UTF-8 bytes to the stream
+     * under it: write nothing else through {@code out} until the generator is closed.
+     */
     public static JsonGenerator lines(Writer out) {
         try {
-            JsonGenerator g = FACTORY.createGenerator(out);
+            JsonGenerator g = out instanceof ByteOutput b ? FACTORY.createGenerator(b.bytes(), JsonEncoding.UTF8)
+                    : FACTORY.createGenerator(out);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
             return g;

@@ -57,6 +57,18 @@ public final class TcpReassembler {
 
     /** One TCP segment, in capture order; {@code dir} is {@code c.sentByClient(p)} as a direction. */
     public void segment(Connection c, Direction dir, Frame frame, DecodedPacket p) {
+        segment(c, dir, frame.number(), frame.epochNanos(), p.seq(), p.ack(), p.flags(), p.window(),
+                p.payloadBuffer(), p.payloadOffset(), p.payloadLength(), p.payloadWireLength());
+    }
+
+    /**
+     * The same, from a segment's fields: frame number {@code fn} at {@code t}, sequence and ACK
+     * numbers, {@link DecodedPacket} flags, window, and the captured payload {@code buf[off, off +
+     * n)} of the {@code wireLength} bytes the segment carried. For a pass that hands segments to
+     * another thread with their payload copied.
+     */
+    public void segment(Connection c, Direction dir, long fn, long t, long seq, long ackNumber, int flags,
+                        int window, byte[] buf, int off, int n, int wireLength) {
         // The state rides on the connection: no map lookup per segment.
         State s = c.reassembly() instanceof State st && st.owner == this ? st : null;
         if (s == null) {
@@ -66,20 +78,16 @@ public final class TcpReassembler {
         }
         Half h = s.half(dir);
         Half peer = s.half(dir.reverse());
-        long fn = frame.number();
-        long t = frame.epochNanos();
-        long seq = p.seq();
-        int n = p.payloadLength();
-        int wire = Math.max(n, p.payloadWireLength());
-        boolean syn = p.syn();
-        boolean rst = p.rst();
-        boolean fin = p.fin();
-        boolean ack = p.ackFlag();
+        int wire = Math.max(n, wireLength);
+        boolean syn = (flags & DecodedPacket.FLAG_SYN) != 0;
+        boolean rst = (flags & DecodedPacket.FLAG_RST) != 0;
+        boolean fin = (flags & DecodedPacket.FLAG_FIN) != 0;
+        boolean ack = (flags & DecodedPacket.FLAG_ACK) != 0;
         h.stats.segments++;
-        h.stats.payloadBytes += p.payloadWireLength();
+        h.stats.payloadBytes += wireLength;
         if (!rst) {
             // RSTs carry window 0 on Linux: not an advertisement.
-            boolean zero = !syn && p.window() == 0;
+            boolean zero = !syn && window == 0;
             if (zero != h.windowZero) {
                 s.listener.segment(zero ? SegmentEvent.ZERO_WINDOW : SegmentEvent.WINDOW_OPENED, dir, fn, t);
             }
@@ -98,11 +106,11 @@ public final class TcpReassembler {
                 h.start(seq);
             }
             if (ack && !rst && s.stats.synAckToAckNanos < 0 && s.lastSynAckNanos >= 0
-                    && dir == s.synAckFrom.reverse() && peer.fromSyn && peer.unwrap(p.ack()) >= 0) {
+                    && dir == s.synAckFrom.reverse() && peer.fromSyn && peer.unwrap(ackNumber) >= 0) {
                 s.stats.synAckToAckNanos = t - s.lastSynAckNanos;
             }
         }
-        if (ack && peer.started) acked(s, peer, dir.reverse(), p.ack(), fn, t);
+        if (ack && peer.started) acked(s, peer, dir.reverse(), ackNumber, fn, t);
 
         if (h.started && !skipData && !rst) {
             long dataOff = h.unwrap(seq) + (syn ? 1 : 0);
@@ -117,7 +125,7 @@ public final class TcpReassembler {
             if (fin) setFin(s, h, dir, end, fn, t);
             if (n > 0) {
                 if (syn) s.anomaly(AnomalyCode.TCP_SYN_DATA, dir, fn, t, dataOff, n + " bytes on the SYN");
-                data(s, h, dir, dataOff, p.payloadBuffer(), p.payloadOffset(), n, fn, t);
+                data(s, h, dir, dataOff, buf, off, n, fn, t);
             }
             if (end > h.maxEnd) h.maxEnd = end;
             checkFin(s, h, dir);
@@ -137,11 +145,14 @@ public final class TcpReassembler {
      * holes, a FIN still missing bytes before it follows a gap, then {@code closed}.
      */
     public void connectionDone(Connection c) {
+        connectionDone(c, c.lastFrame(), c.lastNanos());
+    }
+
+    /** The same, with the connection's last frame and its time as they were when it was done. */
+    public void connectionDone(Connection c, long fn, long t) {
         if (!(c.reassembly() instanceof State s) || s.owner != this) return;
         c.reassembly(null);
         live--;
-        long fn = c.lastFrame();
-        long t = c.lastNanos();
         for (Direction dir : Direction.values()) {
             Half h = s.half(dir);
             if (h.started) flush(s, h, dir, fn, t);

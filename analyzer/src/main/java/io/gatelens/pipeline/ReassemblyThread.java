@@ -1,0 +1,216 @@
+package io.gatelens.pipeline;
+
+import io.gatelens.capture.Frame;
+import io.gatelens.capture.decode.DecodedPacket;
+import io.gatelens.flow.Connection;
+import io.gatelens.tcp.Direction;
+import io.gatelens.tcp.StreamListener;
+import io.gatelens.tcp.TcpLimits;
+import io.gatelens.tcp.TcpReassembler;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
+
+/**
+ * TCP reassembly and everything above it (the HTTP parsers and what hangs off them) on a second
+ * thread: the pass thread reads, decodes and finds each segment's connection, then hands the
+ * segment over with its payload copied; this thread puts the streams back in order and parses.
+ * On two cores that splits the work about evenly between the pass and this thread.
+ *
+ * <p>Segments travel in batches that cycle between two queues. A batch's payloads share one byte
+ * arena (a batch goes as soon as its arena is full), so at most {@code BATCHES} arenas are in
+ * flight however large the segments, and nothing is allocated per segment. Segments reach the
+ * reassembler in capture order, and each connection's end follows its last segment.
+ *
+ * <p>The pass thread still counts frames on each {@link Connection} meanwhile: everything here
+ * reads only a connection's id and endpoints (fixed) and its reassembly slot (used on this thread
+ * only); the last frame and time a connection's end needs are taken when it is handed over. A
+ * failure on this thread is rethrown on the pass thread at the next hand-over or at
+ * {@link #close()}.
+ */
+final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseable {
+    private static final int BATCH = 1024;
+    private static final int BATCHES = 8;
+    /** Payload bytes per batch. */
+    static final int ARENA = 1 << 20;
+
+    private static final class Batch {
+        final Connection[] connection = new Connection[BATCH];
+        /** The direction, or null for "the connection is done". */
+        final Direction[] dir = new Direction[BATCH];
+        final long[] frame = new long[BATCH];
+        final long[] nanos = new long[BATCH];
+        final long[] seq = new long[BATCH];
+        final long[] ack = new long[BATCH];
+        final int[] flags = new int[BATCH];
+        final int[] window = new int[BATCH];
+        final int[] wire = new int[BATCH];
+        final int[] at = new int[BATCH];
+        final int[] len = new int[BATCH];
+        /** A payload larger than the arena: its own copy, dropped once delivered. */
+        final byte[][] own = new byte[BATCH][];
+        final byte[] arena;
+        int size;
+        int used;
+
+        Batch(int arenaBytes) {
+            arena = new byte[arenaBytes];
+        }
+    }
+
+    private static final Batch END = new Batch(0);
+
+    private final TcpReassembler reassembler;
+    private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES + 1);
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
+    private final Thread thread;
+    private final int arena;
+    private Batch filling;
+    private volatile Throwable failure;
+    private boolean closed;
+
+    /** {@code listeners} gives each connection its stream listener; called on the reassembly thread. */
+    ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners) {
+        this(limits, listeners, ARENA);
+    }
+
+    /** With {@code arenaBytes} of payload per batch (tests make it small to send large segments apart). */
+    ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners, int arenaBytes) {
+        this.reassembler = new TcpReassembler(limits, listeners);
+        this.arena = arenaBytes;
+        filling = new Batch(arena);
+        for (int i = 0; i < BATCHES - 1; i++) free.add(new Batch(arena));
+        thread = new Thread(this::loop, "gatelens-parse");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * A segment, in capture order. A connection that has ended (FIN both ways, or RST) is handed
+     * on as done after its last segment, not when the flow table lets it go: at thousands of
+     * connections a second, holding parsers for the table's linger would make memory grow with
+     * the capture. Later segments (the last ACK) count in the flow table only.
+     */
+    @Override
+    public void segment(Connection c, Direction dir, Frame f, DecodedPacket p) {
+        if (c.analysisFinished()) return;
+        int n = p.payloadLength();
+        Batch b = room(n);
+        int i = b.size++;
+        b.connection[i] = c;
+        b.dir[i] = dir;
+        b.frame[i] = f.number();
+        b.nanos[i] = f.epochNanos();
+        b.seq[i] = p.seq();
+        b.ack[i] = p.ack();
+        b.flags[i] = p.flags();
+        b.window[i] = p.window();
+        b.wire[i] = p.payloadWireLength();
+        b.len[i] = n;
+        if (n > arena) {
+            byte[] copy = new byte[n];
+            System.arraycopy(p.payloadBuffer(), p.payloadOffset(), copy, 0, n);
+            b.own[i] = copy;
+        } else {
+            System.arraycopy(p.payloadBuffer(), p.payloadOffset(), b.arena, b.used, n);
+            b.at[i] = b.used;
+            b.used += n;
+        }
+        if (c.ended()) connectionDone(c);
+    }
+
+    /** The flow table let {@code c} go (or the capture ended): its streams are finished. */
+    void connectionDone(Connection c) {
+        if (c.analysisFinished()) return;
+        c.finishAnalysis();
+        Batch b = room(0);
+        int i = b.size++;
+        b.connection[i] = c;
+        b.dir[i] = null;
+        b.frame[i] = c.lastFrame();
+        b.nanos[i] = c.lastNanos();
+    }
+
+    /** The batch to add an event with {@code n} payload bytes to, handing the current one over when full. */
+    private Batch room(int n) {
+        Batch b = filling;
+        if (b.size == BATCH || (n <= arena && b.used + n > arena)) {
+            handOff();
+            b = filling;
+        }
+        return b;
+    }
+
+    private void handOff() {
+        rethrowFailure();
+        try {
+            full.put(filling);
+            filling = free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing segments over", e);
+        }
+        filling.size = 0;
+        filling.used = 0;
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                Batch b = full.take();
+                if (b == END) return;
+                if (failure == null) {
+                    try {
+                        deliver(b);
+                    } catch (Throwable t) {
+                        failure = t;
+                    }
+                }
+                java.util.Arrays.fill(b.connection, 0, b.size, null);
+                java.util.Arrays.fill(b.own, 0, b.size, null);
+                free.put(b);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deliver(Batch b) {
+        for (int i = 0; i < b.size; i++) {
+            Connection c = b.connection[i];
+            Direction dir = b.dir[i];
+            if (dir == null) {
+                reassembler.connectionDone(c, b.frame[i], b.nanos[i]);
+                continue;
+            }
+            byte[] own = b.own[i];
+            reassembler.segment(c, dir, b.frame[i], b.nanos[i], b.seq[i], b.ack[i], b.flags[i], b.window[i],
+                    own != null ? own : b.arena, own != null ? 0 : b.at[i], b.len[i], b.wire[i]);
+        }
+    }
+
+    private void rethrowFailure() {
+        Throwable t = failure;
+        if (t == null) return;
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error err) throw err;
+        throw new IllegalStateException(t);
+    }
+
+    /** Delivers every segment handed over, waits for the listeners, and rethrows their failure. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (filling.size > 0) full.put(filling);
+            full.put(END);
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the stream listeners", e);
+        }
+        rethrowFailure();
+    }
+}
