@@ -109,7 +109,12 @@ public final class Headers {
         // Walks the commas in place: this runs on every message, and split() allocated per part.
         for (int i = 0; i < size; i++) {
             if (!names[i].equalsIgnoreCase(name)) continue;
-            String v = value(i);
+            String v = values[i];
+            if (v == null) {
+                // Read in place: asked of every message (Connection), seldom wanted as a String.
+                if (rawListsToken(spans[2 * i], spans[2 * i + 1], token)) return true;
+                continue;
+            }
             int from = 0;
             while (from <= v.length()) {
                 int comma = v.indexOf(',', from);
@@ -123,6 +128,37 @@ public final class Headers {
             }
         }
         return false;
+    }
+
+    /** The walk above over {@code raw[from, end)}, each byte the ISO-8859-1 char it decodes to. */
+    private boolean rawListsToken(int from, int end, String token) {
+        byte[] b = raw;
+        int p = from;
+        while (p <= end) {
+            int to = p;
+            while (to < end && b[to] != ',') to++;
+            int s = p;
+            int e = to;
+            while (s < e && (b[s] & 0xff) <= ' ') s++;
+            while (e > s && (b[e - 1] & 0xff) <= ' ') e--;
+            if (e - s == token.length() && sameIgnoringCase(b, s, token)) return true;
+            p = to + 1;
+        }
+        return false;
+    }
+
+    /** String.regionMatches(true, ...) for ISO-8859-1 bytes against {@code token}. */
+    private static boolean sameIgnoringCase(byte[] b, int at, String token) {
+        for (int k = 0; k < token.length(); k++) {
+            char c1 = (char) (b[at + k] & 0xff);
+            char c2 = token.charAt(k);
+            if (c1 == c2) continue;
+            char u1 = Character.toUpperCase(c1);
+            char u2 = Character.toUpperCase(c2);
+            if (u1 == u2 || Character.toLowerCase(u1) == Character.toLowerCase(u2)) continue;
+            return false;
+        }
+        return true;
     }
 
     /** The plain definition; an empty token keeps split()'s handling of empty parts. */

@@ -45,9 +45,20 @@ public final class HttpParser {
     }
 
     private static final byte CR = '\r', LF = '\n', SP = ' ', HTAB = '\t';
-    private final String[] knownNames = SEEDED_NAMES.clone();
+    /**
+     * Header names met before, shared by every parser on this thread (a parser is fed on the
+     * thread that made it): one cache per pass rather than one per connection, which was a
+     * kilobyte per connection kept until it ended.
+     */
+    private static final ThreadLocal<KnownNames> KNOWN = ThreadLocal.withInitial(KnownNames::new);
+    private final String[] knownNames;
     /** The bytes of each known name, compared as bytes: String.charAt per byte cost more than the parse. */
-    private final byte[][] knownBytes = SEEDED_BYTES.clone();
+    private final byte[][] knownBytes;
+
+    private static final class KnownNames {
+        final String[] names = SEEDED_NAMES.clone();
+        final byte[][] bytes = SEEDED_BYTES.clone();
+    }
     private boolean nameIsToken;
     private static final byte[] HTTP1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_SLASH = "HTTP/".getBytes(StandardCharsets.US_ASCII);
@@ -155,6 +166,9 @@ public final class HttpParser {
         this.limits = limits;
         this.listener = listener;
         this.methods = methods != null ? methods : () -> null;
+        KnownNames known = KNOWN.get();
+        this.knownNames = known.names;
+        this.knownBytes = known.bytes;
     }
 
     public Mode mode() { return mode; }

@@ -24,8 +24,8 @@ import java.util.function.Function;
  * reassembler in capture order, and each connection's end follows its last segment.
  *
  * <p>The pass thread still counts frames on each {@link Connection} meanwhile: everything here
- * reads only a connection's id and endpoints (fixed) and its reassembly slot (used on this thread
- * only); the last frame and time a connection's end needs are taken when it is handed over. A
+ * reads only a connection's id and endpoints (fixed); the connection's reassembly slot is kept by
+ * the pass thread, and the last frame and time its end needs are taken when it is handed over. A
  * failure on this thread is rethrown on the pass thread at the next hand-over or at
  * {@link #close()}.
  */
@@ -36,7 +36,7 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     static final int ARENA = 1 << 20;
 
     private static final class Batch {
-        final Connection[] connection = new Connection[BATCH];
+        final TcpReassembler.State[] state = new TcpReassembler.State[BATCH];
         /** The direction, or null for "the connection is done". */
         final Direction[] dir = new Direction[BATCH];
         final long[] frame = new long[BATCH];
@@ -95,10 +95,18 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     @Override
     public void segment(Connection c, Direction dir, Frame f, DecodedPacket p) {
         if (c.analysisFinished()) return;
+        // The state is made and kept here and travels with each segment: the other thread then
+        // never reads the connection, whose counters this thread is changing (a cache line
+        // bouncing between the cores on every segment).
+        TcpReassembler.State s = c.reassembly() instanceof TcpReassembler.State st ? st : null;
+        if (s == null) {
+            s = reassembler.newState(c);
+            c.reassembly(s);
+        }
         int n = p.payloadLength();
         Batch b = room(n);
         int i = b.size++;
-        b.connection[i] = c;
+        b.state[i] = s;
         b.dir[i] = dir;
         b.frame[i] = f.number();
         b.nanos[i] = f.epochNanos();
@@ -124,9 +132,11 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     void connectionDone(Connection c) {
         if (c.analysisFinished()) return;
         c.finishAnalysis();
+        if (!(c.reassembly() instanceof TcpReassembler.State s)) return; // no segment reached it
+        c.reassembly(null); // the flow table may hold the connection a while yet: not its parsers
         Batch b = room(0);
         int i = b.size++;
-        b.connection[i] = c;
+        b.state[i] = s;
         b.dir[i] = null;
         b.frame[i] = c.lastFrame();
         b.nanos[i] = c.lastNanos();
@@ -167,7 +177,7 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
                         failure = t;
                     }
                 }
-                java.util.Arrays.fill(b.connection, 0, b.size, null);
+                java.util.Arrays.fill(b.state, 0, b.size, null);
                 java.util.Arrays.fill(b.own, 0, b.size, null);
                 free.put(b);
             }
@@ -178,14 +188,14 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
 
     private void deliver(Batch b) {
         for (int i = 0; i < b.size; i++) {
-            Connection c = b.connection[i];
+            TcpReassembler.State s = b.state[i];
             Direction dir = b.dir[i];
             if (dir == null) {
-                reassembler.connectionDone(c, b.frame[i], b.nanos[i]);
+                reassembler.connectionDone(s, b.frame[i], b.nanos[i]);
                 continue;
             }
             byte[] own = b.own[i];
-            reassembler.segment(c, dir, b.frame[i], b.nanos[i], b.seq[i], b.ack[i], b.flags[i], b.window[i],
+            reassembler.segment(s, dir, b.frame[i], b.nanos[i], b.seq[i], b.ack[i], b.flags[i], b.window[i],
                     own != null ? own : b.arena, own != null ? 0 : b.at[i], b.len[i], b.wire[i]);
         }
     }

@@ -61,14 +61,16 @@ public record AnalysisSummary(long exchanges, long clientExchanges, long upstrea
     }
 
     /**
+     * @param oneLegPending exchanges the window holds while no client leg has been seen
      * @param peakPending  most exchanges held at once (window and parked)
-     * @param parked       failed client-facing exchanges that waited out the horizon outside the full window
+     * @param parked       exchanges that waited out the horizon outside the full window: failed
+     *                     client-facing ones and upstream attempts with findings
      * @param decidedEarly exchanges judged before their horizon because the window (and for a
-     *                     failed client-facing one, the parked list) was full, once a client leg was
-     *                     seen (before that, or without one, there is nothing to tie)
+     *                     parked kind, the parked list) was full, once a client leg was seen
+     *                     (before that, or without one, there is nothing to tie)
      * @param endpointsOverflowed server endpoints past the cap, counted together
      */
-    public record Window(long horizonNanos, int maxPending, int maxParked, long peakPending, long parked,
+    public record Window(long horizonNanos, int maxPending, int oneLegPending, int maxParked, long peakPending, long parked,
                          long decidedEarly, long endpointsOverflowed) {
     }
 

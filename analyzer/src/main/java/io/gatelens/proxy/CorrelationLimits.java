@@ -9,8 +9,9 @@ package io.gatelens.proxy;
  * @param maxPending    exchanges held at once; past it the oldest is judged early (counted and
  *                      reported), which can leave a late partner unmatched. About 450 bytes each
  *                      (the compact record, its request line and its place in two indexes)
- * @param maxParked     failed client-facing exchanges held past maxPending until the horizon,
- *                      for the upstream answer that comes after the proxy's 504
+ * @param maxParked     exchanges held past maxPending until the horizon: failed client-facing
+ *                      ones, for the upstream answer that comes after the proxy's 504, and
+ *                      upstream attempts with findings, for the client response that comes later
  * @param maxCandidates exchanges looked at per match (same request line, or, for a connect
  *                      failure, any): bounds the work when thousands of identical requests overlap
  * @param maxEndpoints  server endpoints told apart; the rest are counted together
@@ -18,7 +19,7 @@ package io.gatelens.proxy;
 public record CorrelationLimits(long horizonNanos, int maxPending, int maxParked, int maxCandidates,
                                 int maxEndpoints) {
     public static final CorrelationLimits DEFAULT =
-            new CorrelationLimits(120_000_000_000L, 20_000, 10_000, 1_024, 4_096);
+            new CorrelationLimits(120_000_000_000L, 5_000, 10_000, 1_024, 4_096);
 
     public CorrelationLimits {
         if (horizonNanos < 0 || maxPending < 1 || maxParked < 0 || maxCandidates < 1 || maxEndpoints < 1) {

@@ -59,8 +59,10 @@ import java.util.TreeMap;
  * looked at it then) or after it (they are in the window now), so every pair within the horizon
  * is looked at once from each side. When the count forces an exchange out early, a failed
  * client-facing one (rare, and the one whose partner is most likely late: the upstream answers
- * after the proxy's 504) is parked instead, still findable, until the horizon has passed; the
- * parked list has its own cap.
+ * after the proxy's 504), or an upstream attempt with findings (whose client may finish much
+ * later), is parked instead, still findable, until the horizon has passed; the parked list has
+ * its own cap. So the window's count bounds the healthy traffic held, and the parked list the
+ * evidence.
  */
 public final class ProxyCorrelator implements DiagnosisSink {
     private final Roles roles;
@@ -72,6 +74,10 @@ public final class ProxyCorrelator implements DiagnosisSink {
     private final ArrayDeque<Pending> parked = new ArrayDeque<>();
     private final HashMap<String, ArrayDeque<Pending>> byLine = new HashMap<>();
     private final HashMap<Long, ArrayDeque<Pending>> byConnection = new HashMap<>();
+    private static final int MAX_HOSTS = 1_024;
+    /** The window while no client leg has been seen (see maxPendingNow). */
+    static final int ONE_LEG_PENDING = 1_000;
+    private final HashMap<String, String> hosts = new HashMap<>();
     /** Orphan findings without a request line in the window: only they need the whole-window scan. */
     private int linelessOrphans;
     private long now = Long.MIN_VALUE;
@@ -185,7 +191,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
             doneFrame = connectionLastFrame;
         }
         Pending p = new Pending(arrival, c.id(), server, c.client(), line,
-                request == null ? null : request.headers().get("Host"),
+                request == null ? null : canonicalHost(request.headers().get("Host")),
                 request == null ? -1 : t.requestFirstNanos(), request == null ? -1 : t.requestFirstFrame(),
                 answer, answerFrame, done, doneFrame, t.status(), t.end(), t.resetBy() == Direction.SERVER_TO_CLIENT);
 
@@ -200,7 +206,10 @@ public final class ProxyCorrelator implements DiagnosisSink {
             if (mark != null && server.upstreamMarks++ == 0) server.upstreamMark = mark;
         }
         String mark = Marks.proxyErrorResponse(response);
-        if (mark != null && server.proxyMarks++ == 0) server.proxyMark = mark;
+        if (mark != null && server.proxyMarks++ == 0) {
+            server.proxyMark = mark;
+            roles.proxyMarked();
+        }
 
         findMirror(p);
         findMirrored(p);
@@ -278,6 +287,18 @@ public final class ProxyCorrelator implements DiagnosisSink {
         while (!window.isEmpty()) judgeAndDrop(window);
     }
 
+    /**
+     * One String per Host value: a proxy sends the same few names over and over, and each exchange
+     * held keeps one. Bounded, so a capture of endless distinct names holds no more than the cap.
+     */
+    private String canonicalHost(String host) {
+        if (host == null) return null;
+        String known = hosts.get(host);
+        if (known != null) return known;
+        if (hosts.size() < MAX_HOSTS) hosts.put(host, host);
+        return host;
+    }
+
     // ---- the window ----
 
     private void hold(Pending p) {
@@ -294,9 +315,14 @@ public final class ProxyCorrelator implements DiagnosisSink {
         while (!window.isEmpty()) {
             Pending head = window.peekFirst();
             if (head.arrival >= due) {
-                if (window.size() <= limits.maxPending()) break;
+                if (window.size() <= maxPendingNow()) break;
                 boolean client = roles.role(head.server) == Role.PROXY;
-                if (client && head.failed() && parked.size() < limits.maxParked()) {
+                // Kept past the count, for a partner that comes late: a failed client-facing
+                // exchange (the upstream answers after the proxy's 504), and an upstream attempt
+                // with findings (the client it served is still downloading, or its 502 comes
+                // later). Healthy attempts, most of the window, go: a finding never hangs on them.
+                boolean keep = client ? head.failed() : head.findings != null;
+                if (keep && parked.size() < limits.maxParked()) {
                     window.pollFirst();
                     parked.addLast(head);
                     parkedTotal++;
@@ -308,6 +334,18 @@ public final class ProxyCorrelator implements DiagnosisSink {
             judgeAndDrop(window);
         }
         while (!parked.isEmpty() && parked.peekFirst().arrival < due) judgeAndDrop(parked);
+    }
+
+    /**
+     * Exchanges the window holds now. While the capture has shown one leg only (the common
+     * {@code tcpdump port 8080} on the proxy host) there is nothing to tie, and the window only
+     * needs to be long enough to find a mirrored request if a client leg turns up: a proxy
+     * forwards and answers within milliseconds, and one mirror switches to the full window.
+     * Exchanges with findings are parked whatever the window. So an upstream-only capture holds
+     * a thousand exchanges, not thousands of seconds' worth that would never be tied.
+     */
+    private int maxPendingNow() {
+        return roles.clientLegSeen() ? limits.maxPending() : Math.min(limits.maxPending(), ONE_LEG_PENDING);
     }
 
     /**
@@ -463,7 +501,10 @@ public final class ProxyCorrelator implements DiagnosisSink {
             ArrayDeque<Pending> same = byLine.get(c.line);
             if (same != null) linkLater(c, same);
         }
-        if (linelessOrphans > 0) linkLater(c, window);
+        if (linelessOrphans > 0) {
+            linkLater(c, parked);
+            linkLater(c, window);
+        }
         if (c.findings != null) {
             // A detector saw the proxy answer its client badly: that is the symptom, already on
             // this exchange, not an upstream's doing. The cause, if any, is on the upstream leg.
@@ -616,7 +657,8 @@ public final class ProxyCorrelator implements DiagnosisSink {
                 .forEach(e -> ranked.put(e.getKey(), e.getValue()));
         return new AnalysisSummary(exchanges, client, upstream, client5xx, clientFailures, ranked, errors, warnings,
                 infos, droppedClientLeg, anomalies, roles.decisions(), roles.unmatchedGiven(), rows,
-                new AnalysisSummary.Window(limits.horizonNanos(), limits.maxPending(), limits.maxParked(), peakPending,
+                new AnalysisSummary.Window(limits.horizonNanos(), limits.maxPending(),
+                        Math.min(limits.maxPending(), ONE_LEG_PENDING), limits.maxParked(), peakPending,
                         parkedTotal, decidedEarly, roles.overflowed()));
     }
 }

@@ -44,11 +44,27 @@ public final class Roles {
     private ServerEndpoint overflow;
     private long overflowed;
     private boolean anySameAddressMirror;
+    private boolean clientLegSeen;
 
     public Roles(List<EndpointPattern> proxies, List<EndpointPattern> upstreams, int maxEndpoints) {
         this.proxies = List.copyOf(proxies);
         this.upstreams = List.copyOf(upstreams);
         this.maxEndpoints = maxEndpoints;
+        this.clientLegSeen = !proxies.isEmpty();
+    }
+
+    /**
+     * Whether anything so far says the capture holds a proxy's client-facing leg: a --proxy
+     * given, a server that is a proxy by the mirror rule, or an error page a proxy wrote itself.
+     * Until then there is nothing to tie upstream exchanges to.
+     */
+    boolean clientLegSeen() {
+        return clientLegSeen;
+    }
+
+    /** A proxy's own error page was seen (see {@link #clientLegSeen}). */
+    void proxyMarked() {
+        clientLegSeen = true;
     }
 
     ServerEndpoint of(Endpoint e) {
@@ -105,6 +121,8 @@ public final class Roles {
             front.frontOther++;
             back.backOther++;
         }
+        // Identical requests to two upstreams happen by chance: only a proxy by the mirror rule counts.
+        if (mirroredProxy(front, front(front), back(front))) clientLegSeen = true;
     }
 
     /** Called for every exchange judged: the evidence as it stands, without building a reason. */

@@ -339,6 +339,7 @@ public abstract class AnalyzeReport implements FindingSink, AutoCloseable {
                 g.writeObjectFieldStart("window");
                 g.writeNumberField("horizon_s", w.horizonNanos() / 1_000_000_000L);
                 g.writeNumberField("max_exchanges", w.maxPending());
+                g.writeNumberField("one_leg_max_exchanges", w.oneLegPending());
                 g.writeNumberField("max_parked", w.maxParked());
                 g.writeNumberField("peak_exchanges", w.peakPending());
                 g.writeNumberField("parked", w.parked());

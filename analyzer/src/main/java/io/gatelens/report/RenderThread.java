@@ -13,8 +13,8 @@ import java.util.concurrent.BlockingQueue;
  * on the render thread is rethrown by the next {@link #submit} or by {@link #close}.
  */
 public final class RenderThread implements AutoCloseable {
-    private static final int BATCH = 256;
-    private static final int BATCHES_QUEUED = 8;
+    private static final int BATCH = 64;
+    private static final int BATCHES_QUEUED = 4;
     private static final Runnable[] END = new Runnable[0];
 
     private final BlockingQueue<Runnable[]> queue = new ArrayBlockingQueue<>(BATCHES_QUEUED);

@@ -72,8 +72,27 @@ public final class TcpReassembler {
         // The state rides on the connection: no map lookup per segment.
         State s = c.reassembly() instanceof State st && st.owner == this ? st : null;
         if (s == null) {
-            s = new State(this, c, listeners.apply(c), limits.maxRetainedBytes(), rings);
+            s = newState(c);
             c.reassembly(s);
+        }
+        segment(s, dir, fn, t, seq, ackNumber, flags, window, buf, off, n, wireLength);
+    }
+
+    /**
+     * A connection's reassembly state, made before its first segment for a pass that keeps it
+     * itself (and hands it to another thread with each segment, so that thread need not read the
+     * connection the pass thread is still counting on). Nothing in it is read or changed until
+     * the first segment.
+     */
+    public State newState(Connection c) {
+        return new State(this, c, limits.maxRetainedBytes(), rings);
+    }
+
+    /** A segment, as {@link #segment(Connection, Direction, long, long, long, long, int, int, byte[], int, int, int)}, on a state made by {@link #newState}. */
+    public void segment(State s, Direction dir, long fn, long t, long seq, long ackNumber, int flags,
+                        int window, byte[] buf, int off, int n, int wireLength) {
+        if (s.listener == null) {
+            s.listener = listeners.apply(s.connection);
             live++;
         }
         Half h = s.half(dir);
@@ -152,6 +171,12 @@ public final class TcpReassembler {
     public void connectionDone(Connection c, long fn, long t) {
         if (!(c.reassembly() instanceof State s) || s.owner != this) return;
         c.reassembly(null);
+        connectionDone(s, fn, t);
+    }
+
+    /** The same, for a state made by {@link #newState}: called once, after the connection's last segment. */
+    public void connectionDone(State s, long fn, long t) {
+        if (s.listener == null) return; // no segment reached it
         live--;
         for (Direction dir : Direction.values()) {
             Half h = s.half(dir);
@@ -442,11 +467,13 @@ public final class TcpReassembler {
         }
     }
 
-    private static final class State {
+    /** One connection's reassembly: opaque outside this class. */
+    public static final class State {
         /** The reassembler this state belongs to (a connection could meet more than one, in tests). */
         final TcpReassembler owner;
         final Connection connection;
-        final StreamListener listener;
+        /** Made at the first segment, on the thread that reassembles. */
+        StreamListener listener;
         final TcpStats stats;
         final Half c2s;
         final Half s2c;
@@ -454,10 +481,9 @@ public final class TcpReassembler {
         long lastSynAckNanos = -1;
         Direction synAckFrom;
 
-        State(TcpReassembler owner, Connection connection, StreamListener listener, int retainCap, Retained.Pool rings) {
+        State(TcpReassembler owner, Connection connection, int retainCap, Retained.Pool rings) {
             this.owner = owner;
             this.connection = connection;
-            this.listener = listener;
             this.stats = new TcpStats(connection.id());
             this.c2s = new Half(stats.clientToServer, new Retained(retainCap, rings));
             this.s2c = new Half(stats.serverToClient, new Retained(retainCap, rings));

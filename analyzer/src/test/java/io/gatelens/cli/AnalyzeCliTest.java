@@ -98,6 +98,9 @@ class AnalyzeCliTest {
         assertEquals(findings.size(), summary.get("findings").asLong());
         assertTrue(summary.get("errors").asLong() >= 1);
         assertTrue(summary.get("window").has("decided_early"));
+        assertEquals(5_000, summary.get("window").get("max_exchanges").asInt());
+        assertEquals(1_000, summary.get("window").get("one_leg_max_exchanges").asInt());
+        assertEquals(2, summary.get("window").get("peak_exchanges").asInt());
     }
 
     @Test

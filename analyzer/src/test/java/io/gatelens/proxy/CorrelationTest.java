@@ -247,6 +247,89 @@ class CorrelationTest {
         assertEquals(Severity.ERROR, passedOn.severity());
     }
 
+    /**
+     * A keep-alive race nginx retried: the upstream's reset is tied to the client's 200 although
+     * the client took its time downloading, a full window of other exchanges finishing meanwhile.
+     */
+    @Test
+    void aFailedAttemptWaitsAsideForTheClientResponseThatFinishesAfterAFullWindowOfOthers(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("slow-client.pcap");
+        try (Wire w = new Wire(file)) {
+            Wire.Conn slowClient = w.open(0, "10.0.0.9", 50009, PROXY, 80);
+            slowClient.client(1, get("/report", "shop.example"));
+            Wire.Conn raced = w.open(0.5, PROXY, 40009, U1, 8080);
+            raced.client(1.1, upstreamGet("/report"));
+            raced.serverRst(1.2);
+            Wire.Conn retry = w.open(1.3, PROXY, 40010, U2, 8080);
+            retry.client(1.4, upstreamGet("/report"));
+            retry.server(1.6, OK);
+            retry.close(1.7);
+            Wire.Conn client = w.open(2, "10.0.0.1", 50000, PROXY, 80);
+            Wire.Conn pooled = w.open(2.5, PROXY, 40001, U1, 8080);
+            fastExchanges(client, pooled, 3, 50);
+            slowClient.server(1.8, OK.substring(0, OK.length() - 1)); // the head, the body still going
+            slowClient.server(900, "x"); // its last byte, long after
+            slowClient.close(901);
+            client.close(901);
+            pooled.close(901);
+        }
+        CorrelationLimits small = new CorrelationLimits(120_000_000_000L, 8, 100, 1024, 16);
+        Fixtures.Run r = Fixtures.run(file, false, List.of(), List.of(), small);
+        assertTrue(r.summary().window().decidedEarly() > 0, "the window did fill");
+        assertEquals(List.of(Cause.RESET_BEFORE_RESPONSE), r.findings().stream().map(Finding::cause).toList(),
+                r.findings().toString());
+        Finding f = r.findings().get(0);
+        assertEquals(200, f.client().status(), "tied to the client response it was hidden behind");
+        assertEquals(Severity.WARNING, f.severity());
+
+        // Without room to park it, the attempt is judged before its client finished: reported,
+        // but as the error it was, with nothing to tie.
+        CorrelationLimits noParking = new CorrelationLimits(120_000_000_000L, 8, 0, 1024, 16);
+        Finding alone = Fixtures.run(file, false, List.of(), List.of(), noParking).findings().get(0);
+        assertNull(alone.client());
+        assertEquals(Severity.ERROR, alone.severity());
+    }
+
+    /**
+     * With one leg only there is nothing to tie: the window holds a thousand exchanges, enough to
+     * find a mirror; once the client leg shows (a proxy by the mirror rule) it holds the full count.
+     */
+    @Test
+    void oneLegHoldsAShortWindowAndTwoLegsTheFullOne(@TempDir Path dir) throws IOException {
+        Path oneLeg = dir.resolve("one-leg.pcap");
+        try (Wire w = new Wire(oneLeg)) {
+            Wire.Conn pooled = w.open(0.5, PROXY, 40001, U1, 8080);
+            for (int i = 0; i < 3_000; i++) {
+                double t = 1 + i * 0.01;
+                pooled.client(t, upstreamGet("/item/" + i));
+                pooled.server(t + 0.004, OK);
+            }
+            pooled.close(40);
+        }
+        Fixtures.Run one = Fixtures.run(oneLeg, false, List.of(), List.of(), CorrelationLimits.DEFAULT);
+        AnalysisSummary.Window w1 = one.summary().window();
+        assertEquals(ProxyCorrelator.ONE_LEG_PENDING + 1, w1.peakPending(), "the window, and the one just arrived");
+        assertEquals(0, w1.decidedEarly(), "nothing to tie, so nothing was judged early");
+
+        Path twoLegs = manyExchanges(dir.resolve("two-legs.pcap"), 1_500, 0.01, -1);
+        Fixtures.Run two = Fixtures.run(twoLegs, false, List.of(), List.of(), CorrelationLimits.DEFAULT);
+        assertEquals(3_000, two.summary().window().peakPending(), "every exchange of both legs held");
+        assertEquals(0, two.summary().window().decidedEarly());
+        assertEquals("guessed from 1500 mirrored requests", two.role(PROXY + ":80").reason());
+    }
+
+    /** {@code n} quick forwarded exchanges 10 s apart from {@code start}: what fills a window. */
+    private static void fastExchanges(Wire.Conn client, Wire.Conn pooled, double start, int n) throws IOException {
+        for (int i = 0; i < n; i++) {
+            double t = start + i * 10;
+            client.client(t, get("/fast/" + i, "shop.example"));
+            pooled.client(t + 0.1, upstreamGet("/fast/" + i));
+            pooled.server(t + 0.5, OK);
+            client.server(t + 0.7, OK);
+        }
+    }
+
     /** {@code n} client requests each forwarded on one keep-alive connection, {@code gapMs} apart; one fails. */
     private static Path manyExchanges(Path file, int n, double gapMs, int failing) throws IOException {
         try (Wire w = new Wire(file)) {
@@ -279,11 +362,11 @@ class CorrelationTest {
         CorrelationLimits small = new CorrelationLimits(120_000_000_000L, 8, 100, 1024, 16);
         Fixtures.Run r = Fixtures.run(file, false, List.of(), List.of(), small);
         AnalysisSummary.Window w = r.summary().window();
-        assertTrue(w.peakPending() <= 10, "the cap, the one just arrived and the parked 502: " + w.peakPending());
-        assertEquals(1, w.parked(), "the failed client exchange waits out the horizon aside");
-        // All 600 but the last 8, the parked 502, and the first upstream exchange (judged before
+        assertTrue(w.peakPending() <= 11, "the cap, the one just arrived and the two parked: " + w.peakPending());
+        assertEquals(2, w.parked(), "the failed client exchange and the failed attempt wait out the horizon aside");
+        // All 600 but the last 8, the two parked, and the first upstream exchange (judged before
         // any client leg was seen: nothing to tie yet) were judged early.
-        assertEquals(600 - 8 - 1 - 1, w.decidedEarly());
+        assertEquals(600 - 8 - 2 - 1, w.decidedEarly());
         assertEquals(1, r.findings().size(), r.findings().toString());
         Finding f = r.findings().get(0);
         assertEquals(Cause.RESET_BEFORE_RESPONSE, f.cause());
@@ -303,13 +386,7 @@ class CorrelationTest {
             slowClient.server(1001, "HTTP/1.1 504 Gateway Time-out\nServer: nginx/1.22.1\nContent-Length: 0\n\n");
             Wire.Conn client = w.open(1100, "10.0.0.1", 50000, PROXY, 80);
             Wire.Conn pooled = w.open(1100.5, PROXY, 40001, U1, 8080);
-            for (int i = 0; i < 50; i++) {
-                double t = 1101 + i * 10;
-                client.client(t, get("/fast/" + i, "shop.example"));
-                pooled.client(t + 0.1, upstreamGet("/fast/" + i));
-                pooled.server(t + 0.5, OK);
-                client.server(t + 0.7, OK);
-            }
+            fastExchanges(client, pooled, 1101, 50);
             slowUp.server(3000, OK); // the answer the proxy no longer waits for
             slowUp.close(3001);
             slowClient.close(3001);
