@@ -70,7 +70,10 @@ public enum AnomalyCode {
         this.summary = summary;
     }
 
-    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    /** Made once: ids are written for every row of a report. */
+    private final String id = name().toLowerCase(java.util.Locale.ROOT);
+
+    public String id() { return id; }
     public String group() { return group; }
     public Severity severity() { return severity; }
     public String summary() { return summary; }

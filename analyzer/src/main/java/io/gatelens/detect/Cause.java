@@ -46,7 +46,10 @@ public enum Cause {
         this.failure = failure;
     }
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    /** Made once: ids are written for every row of a report. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    public String id() { return id; }
 
     /** Severity when the failure reached the client; a detector may lower it. */
     public Severity severity() { return severity; }

@@ -17,5 +17,8 @@ public enum ConnectionEnd {
     /** Neither FIN nor RST seen. */
     OPEN;
 
-    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    /** Made once: ids are written for every row of a report. */
+    private final String id = name().toLowerCase(java.util.Locale.ROOT);
+
+    public String id() { return id; }
 }

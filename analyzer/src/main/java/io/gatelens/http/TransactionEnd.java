@@ -27,5 +27,8 @@ public enum TransactionEnd {
     /** The capture ended with the request still waiting for an answer. */
     NO_RESPONSE;
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    /** Made once: ids are written for every row of a report. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    public String id() { return id; }
 }

@@ -20,6 +20,9 @@ public record RoleDecision(String endpoint, Role role, How how, String reason) {
         /** Nothing to go on: taken as an upstream, the common single-leg capture. */
         ASSUMED;
 
-        public String id() { return name().toLowerCase(Locale.ROOT); }
+        /** Made once: ids are written for every row of a report. */
+        private final String id = name().toLowerCase(Locale.ROOT);
+
+        public String id() { return id; }
     }
 }

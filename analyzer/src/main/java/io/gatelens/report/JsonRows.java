@@ -1,6 +1,7 @@
 package io.gatelens.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,6 +43,20 @@ final class JsonRows implements AutoCloseable {
             g.writeFieldName(name);
             g.writeNumber(Times.millisText(nanos));
         }
+    }
+
+    /** As {@link #millis(JsonGenerator, String, long)}, with the name encoded once. */
+    static void millis(JsonGenerator g, SerializableString name, long nanos) throws IOException {
+        g.writeFieldName(name);
+        if (nanos < 0) g.writeNull();
+        else g.writeNumber(Times.millisText(nanos));
+    }
+
+    /** As {@link #frame(JsonGenerator, String, long)}, with the name encoded once. */
+    static void frame(JsonGenerator g, SerializableString name, long frame) throws IOException {
+        g.writeFieldName(name);
+        if (frame < 0) g.writeNull();
+        else g.writeNumber(frame);
     }
 
     /** A frame number, or null for one that was not seen (negative). */

@@ -1,6 +1,7 @@
 package io.gatelens.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.gatelens.anomaly.Anomaly;
 import io.gatelens.flow.Connection;
 import io.gatelens.http.RequestHead;
@@ -136,41 +137,75 @@ public abstract class TransactionsReport implements AutoCloseable {
             Connection c = row.connection();
             RequestHead r = t.request();
             rows.row(g -> {
-                g.writeStringField("type", "transaction");
-                g.writeNumberField("connection", c.id());
-                g.writeNumberField("index", t.index());
-                g.writeStringField("client", c.client().toString());
-                g.writeStringField("server", c.server().toString());
-                g.writeStringField("method", r == null ? null : r.method());
-                g.writeStringField("target", r == null ? null : r.target());
-                g.writeStringField("host", r == null ? null : r.headers().get("Host"));
-                if (t.status() < 0) g.writeNullField("status");
-                else g.writeNumberField("status", t.status());
-                g.writeStringField("reason", t.response() == null ? null : t.response().reason());
-                g.writeArrayFieldStart("interim");
+                g.writeFieldName(TYPE);
+                g.writeString(TRANSACTION);
+                g.writeFieldName(CONNECTION);
+                g.writeNumber(c.id());
+                g.writeFieldName(INDEX);
+                g.writeNumber(t.index());
+                g.writeFieldName(CLIENT);
+                g.writeString(c.client().toString());
+                g.writeFieldName(SERVER);
+                g.writeString(c.server().toString());
+                g.writeFieldName(METHOD);
+                g.writeString(r == null ? null : r.method());
+                g.writeFieldName(TARGET);
+                g.writeString(r == null ? null : r.target());
+                g.writeFieldName(HOST);
+                g.writeString(r == null ? null : r.headers().get("Host"));
+                g.writeFieldName(STATUS);
+                if (t.status() < 0) g.writeNull();
+                else g.writeNumber(t.status());
+                g.writeFieldName(REASON);
+                g.writeString(t.response() == null ? null : t.response().reason());
+                g.writeFieldName(INTERIM);
+                g.writeStartArray();
                 for (int s : t.interimStatuses()) g.writeNumber(s);
                 g.writeEndArray();
-                g.writeNumberField("request_bytes", t.requestBodyBytes());
-                g.writeNumberField("response_bytes", t.responseBodyBytes());
-                JsonRows.frame(g, "request_frame", t.requestFirstFrame());
-                JsonRows.frame(g, "response_frame", t.responseFirstFrame());
-                if (t.requestFirstNanos() >= 0) g.writeStringField("start", Times.iso(t.requestFirstNanos()));
-                else g.writeNullField("start");
-                JsonRows.millis(g, "ttfb_ms", ttfbNanos(t));
-                JsonRows.millis(g, "total_ms", totalNanos(t));
-                g.writeStringField("end", t.end().id());
-                g.writeStringField("reset_by", t.resetBy() == null ? null
+                g.writeFieldName(REQUEST_BYTES);
+                g.writeNumber(t.requestBodyBytes());
+                g.writeFieldName(RESPONSE_BYTES);
+                g.writeNumber(t.responseBodyBytes());
+                JsonRows.frame(g, REQUEST_FRAME, t.requestFirstFrame());
+                JsonRows.frame(g, RESPONSE_FRAME, t.responseFirstFrame());
+                g.writeFieldName(START);
+                if (t.requestFirstNanos() >= 0) g.writeString(Times.iso(t.requestFirstNanos()));
+                else g.writeNull();
+                JsonRows.millis(g, TTFB_MS, ttfbNanos(t));
+                JsonRows.millis(g, TOTAL_MS, totalNanos(t));
+                g.writeFieldName(END);
+                g.writeString(t.end().id());
+                g.writeFieldName(RESET_BY);
+                g.writeString(t.resetBy() == null ? null
                         : t.resetBy() == io.gatelens.tcp.Direction.CLIENT_TO_SERVER ? "client" : "server");
                 writeWebSocket(g, row);
-                g.writeArrayFieldStart("anomalies");
-                for (Anomaly a : anomalies(row)) {
+                g.writeFieldName(ANOMALIES);
+                g.writeStartArray();
+                List<Anomaly> own = t.anomalies();
+                List<Anomaly> ws = row.webSocketAnomalies();
+                for (int i = 0, n = own.size() + ws.size(); i < n; i++) {
                     g.writeStartObject();
-                    anomalyFields(g, a);
+                    anomalyFields(g, i < own.size() ? own.get(i) : ws.get(i - own.size()));
                     g.writeEndObject();
                 }
                 g.writeEndArray();
             });
         }
+
+        // A transactions row's field names, encoded once: the generator copies their bytes.
+        private static final SerializedString TYPE = new SerializedString("type"),
+                TRANSACTION = new SerializedString("transaction"), CONNECTION = new SerializedString("connection"),
+                INDEX = new SerializedString("index"), CLIENT = new SerializedString("client"),
+                SERVER = new SerializedString("server"), METHOD = new SerializedString("method"),
+                TARGET = new SerializedString("target"), HOST = new SerializedString("host"),
+                STATUS = new SerializedString("status"), REASON = new SerializedString("reason"),
+                INTERIM = new SerializedString("interim"), REQUEST_BYTES = new SerializedString("request_bytes"),
+                RESPONSE_BYTES = new SerializedString("response_bytes"),
+                REQUEST_FRAME = new SerializedString("request_frame"),
+                RESPONSE_FRAME = new SerializedString("response_frame"), START = new SerializedString("start"),
+                TTFB_MS = new SerializedString("ttfb_ms"), TOTAL_MS = new SerializedString("total_ms"),
+                END = new SerializedString("end"), RESET_BY = new SerializedString("reset_by"),
+                ANOMALIES = new SerializedString("anomalies");
 
         private static void writeWebSocket(JsonGenerator g, TransactionRow row) throws IOException {
             String outcome = webSocketOutcome(row);

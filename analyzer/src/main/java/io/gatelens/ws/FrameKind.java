@@ -22,5 +22,8 @@ public enum FrameKind {
 
     public boolean control() { return this == CLOSE || this == PING || this == PONG; }
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    /** Made once: ids are written for every row of a report. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    public String id() { return id; }
 }

@@ -17,5 +17,8 @@ public enum WebSocketOutcome {
     /** Nothing ended it before the capture did. */
     OPEN_AT_END;
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    /** Made once: ids are written for every row of a report. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    public String id() { return id; }
 }
