@@ -44,6 +44,50 @@ public final class Connection {
         this.rolesFromSyn = rolesFromSyn;
     }
 
+    /**
+     * A new connection with this one's id, endpoints and roles and nothing counted yet: for a
+     * thread that analyses the connection beside the pass, which {@link #count}s each segment on
+     * it as it gets to it, so it sees the counters as they were at that segment.
+     */
+    public Connection shadow() {
+        return new Connection(id, client, server, rolesFromSyn);
+    }
+
+    /** Counts one segment: its frame number and time, TCP flags ({@link io.gatelens.capture.decode.DecodedPacket}'s), sequence number and payload length. */
+    public void count(boolean fromClient, long frame, long nanos, int flags, long seq, int payloadWireLength) {
+        boolean syn = (flags & io.gatelens.capture.decode.DecodedPacket.FLAG_SYN) != 0;
+        boolean ack = (flags & io.gatelens.capture.decode.DecodedPacket.FLAG_ACK) != 0;
+        boolean fin = (flags & io.gatelens.capture.decode.DecodedPacket.FLAG_FIN) != 0;
+        boolean rst = (flags & io.gatelens.capture.decode.DecodedPacket.FLAG_RST) != 0;
+        if (frames == 0) {
+            firstNanos = nanos;
+            firstFrame = frame;
+        }
+        frames++;
+        lastNanos = nanos;
+        lastFrame = frame;
+        if (fromClient) {
+            clientFrames++;
+            clientPayloadBytes += payloadWireLength;
+            if (syn && !ack) {
+                synCount++;
+                if (clientIsn < 0) clientIsn = seq;
+            }
+            if (fin) clientFin = true;
+            if (rst) clientRst = true;
+        } else {
+            serverFrames++;
+            serverPayloadBytes += payloadWireLength;
+            serverSpoke = true;
+            if (syn && ack) synAckSeen = true;
+            if (fin) serverFin = true;
+            if (rst) {
+                if (!clientRst) serverResetFirst = true;
+                serverRst = true;
+            }
+        }
+    }
+
     public long id() { return id; }
     public Endpoint client() { return client; }
     public Endpoint server() { return server; }

@@ -159,35 +159,7 @@ public final class FlowTable {
     }
 
     private static void count(Connection c, Frame frame, DecodedPacket p) {
-        boolean fromClient = c.sentByClient(p);
-        if (c.frames == 0) {
-            c.firstNanos = frame.epochNanos();
-            c.firstFrame = frame.number();
-        }
-        c.frames++;
-        c.lastNanos = frame.epochNanos();
-        c.lastFrame = frame.number();
-        int len = p.payloadWireLength();
-        if (fromClient) {
-            c.clientFrames++;
-            c.clientPayloadBytes += len;
-            if (p.syn() && !p.ackFlag()) {
-                c.synCount++;
-                if (c.clientIsn < 0) c.clientIsn = p.seq();
-            }
-            if (p.fin()) c.clientFin = true;
-            if (p.rst()) c.clientRst = true;
-        } else {
-            c.serverFrames++;
-            c.serverPayloadBytes += len;
-            c.serverSpoke = true;
-            if (p.syn() && p.ackFlag()) c.synAckSeen = true;
-            if (p.fin()) c.serverFin = true;
-            if (p.rst()) {
-                if (!c.clientRst) c.serverResetFirst = true;
-                c.serverRst = true;
-            }
-        }
+        c.count(c.sentByClient(p), frame.number(), frame.epochNanos(), p.flags(), p.seq(), p.payloadWireLength());
     }
 
     /** Connections seen so far (the next id). */

@@ -42,8 +42,12 @@ public final class Passes {
         return streams(file, maxConnections, limits, listeners, done, progress, null);
     }
 
-    /** As above; {@code clock}, when not null, sees each TCP frame's time before the frame is handled. */
-    private static Result streams(Path file, int maxConnections, TcpLimits limits,
+    /**
+     * As above; {@code clock}, when not null, sees each TCP frame's time before the frame is
+     * handled. The one-thread form of {@link #streamsOnSecondThread}, which listeners must not be
+     * able to tell from it (tests compare the two).
+     */
+    static Result streams(Path file, int maxConnections, TcpLimits limits,
                                   Function<Connection, StreamListener> listeners,
                                   Consumer<Connection> done, CapturePass.Progress progress,
                                   LongConsumer clock) throws IOException {
@@ -84,7 +88,7 @@ public final class Passes {
         HttpWiring http = new HttpWiring(limits, rows, anomalies);
         // Rows read only the connection's id and endpoints, which do not change.
         return streamsOnSecondThread(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, progress,
-                ReassemblyThread.ARENA);
+                ReassemblyThread.ARENA, null);
     }
 
     /**
@@ -93,8 +97,9 @@ public final class Passes {
      */
     static Result streamsOnSecondThread(Path file, int maxConnections, TcpLimits limits,
                                         Function<Connection, StreamListener> listeners,
-                                        CapturePass.Progress progress, int arenaBytes) throws IOException {
-        try (ReassemblyThread parse = new ReassemblyThread(limits, listeners, arenaBytes)) {
+                                        CapturePass.Progress progress, int arenaBytes, LongConsumer clock)
+            throws IOException {
+        try (ReassemblyThread parse = new ReassemblyThread(limits, listeners, arenaBytes, clock)) {
             FlowTable flows = new FlowTable(maxConnections, parse::connectionDone);
             CaptureSummary summary = new CapturePass(flows, parse, progress).run(file);
             return new Result(summary, flows);
@@ -116,11 +121,12 @@ public final class Passes {
                                   DiagnosisSink sink, CapturePass.Progress progress) throws IOException {
         Diagnosis diagnosis = new Diagnosis(options, sink);
         HttpWiring http = new HttpWiring(limits);
-        Result result = streams(file, maxConnections, TcpLimits.DEFAULT, c -> {
+        // The diagnosis on the second thread, with the pass's clock: the sink is called there.
+        Result result = streamsOnSecondThread(file, maxConnections, TcpLimits.DEFAULT, c -> {
             ConnectionRecorder recorder = diagnosis.open(c);
             recorder.attach(http.listenerFor(c, recorder::exchange, recorder::connectionAnomaly));
             return recorder;
-        }, c -> { }, progress, diagnosis::clock);
+        }, progress, ReassemblyThread.ARENA, diagnosis::clock);
         diagnosis.finish();
         return result;
     }

@@ -11,6 +11,7 @@ import io.gatelens.tcp.TcpReassembler;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * TCP reassembly and everything above it (the HTTP parsers and what hangs off them) on a second
@@ -23,11 +24,13 @@ import java.util.function.Function;
  * flight however large the segments, and nothing is allocated per segment. Segments reach the
  * reassembler in capture order, and each connection's end follows its last segment.
  *
- * <p>The pass thread still counts frames on each {@link Connection} meanwhile: everything here
- * reads only a connection's id and endpoints (fixed); the connection's reassembly slot is kept by
- * the pass thread, and the last frame and time its end needs are taken when it is handed over. A
- * failure on this thread is rethrown on the pass thread at the next hand-over or at
- * {@link #close()}.
+ * <p>The pass thread still counts frames on each {@link Connection} meanwhile, so the listeners get
+ * a {@link Connection#shadow() shadow} of it that this thread counts each segment on before
+ * handing it over: at every event they see the counters as a listener on the pass thread would
+ * (last frame and time, FIN, RST, what the end was). The connection's reassembly slot is kept by
+ * the pass thread. The pass's clock (the latest frame time, every TCP frame counted) travels with
+ * each event, for listeners that judge by it. A failure on this thread is rethrown on the pass
+ * thread at the next hand-over or at {@link #close()}.
  */
 final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseable {
     private static final int BATCH = 1024;
@@ -41,6 +44,8 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         final Direction[] dir = new Direction[BATCH];
         final long[] frame = new long[BATCH];
         final long[] nanos = new long[BATCH];
+        /** The pass's clock when the event was made. */
+        final long[] clock = new long[BATCH];
         final long[] seq = new long[BATCH];
         final long[] ack = new long[BATCH];
         final int[] flags = new int[BATCH];
@@ -62,6 +67,10 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     private static final Batch END = new Batch(0);
 
     private final TcpReassembler reassembler;
+    /** Told the pass's clock before each event, on this thread; or null. */
+    private final LongConsumer clockSink;
+    /** The latest frame time of the pass (pass thread only). */
+    private long passClock = Long.MIN_VALUE;
     private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES + 1);
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
     private final Thread thread;
@@ -72,12 +81,14 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
 
     /** {@code listeners} gives each connection its stream listener; called on the reassembly thread. */
     ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners) {
-        this(limits, listeners, ARENA);
+        this(limits, listeners, ARENA, null);
     }
 
     /** With {@code arenaBytes} of payload per batch (tests make it small to send large segments apart). */
-    ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners, int arenaBytes) {
+    ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners, int arenaBytes,
+                     LongConsumer clock) {
         this.reassembler = new TcpReassembler(limits, listeners);
+        this.clockSink = clock;
         this.arena = arenaBytes;
         filling = new Batch(arena);
         for (int i = 0; i < BATCHES - 1; i++) free.add(new Batch(arena));
@@ -94,13 +105,14 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
      */
     @Override
     public void segment(Connection c, Direction dir, Frame f, DecodedPacket p) {
+        if (f.epochNanos() > passClock) passClock = f.epochNanos();
         if (c.analysisFinished()) return;
         // The state is made and kept here and travels with each segment: the other thread then
         // never reads the connection, whose counters this thread is changing (a cache line
         // bouncing between the cores on every segment).
         TcpReassembler.State s = c.reassembly() instanceof TcpReassembler.State st ? st : null;
         if (s == null) {
-            s = reassembler.newState(c);
+            s = reassembler.newState(c.shadow());
             c.reassembly(s);
         }
         int n = p.payloadLength();
@@ -110,6 +122,7 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         b.dir[i] = dir;
         b.frame[i] = f.number();
         b.nanos[i] = f.epochNanos();
+        b.clock[i] = passClock;
         b.seq[i] = p.seq();
         b.ack[i] = p.ack();
         b.flags[i] = p.flags();
@@ -140,6 +153,7 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         b.dir[i] = null;
         b.frame[i] = c.lastFrame();
         b.nanos[i] = c.lastNanos();
+        b.clock[i] = passClock;
     }
 
     /** The batch to add an event with {@code n} payload bytes to, handing the current one over when full. */
@@ -190,11 +204,13 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         for (int i = 0; i < b.size; i++) {
             TcpReassembler.State s = b.state[i];
             Direction dir = b.dir[i];
+            if (clockSink != null) clockSink.accept(b.clock[i]);
             if (dir == null) {
                 reassembler.connectionDone(s, b.frame[i], b.nanos[i]);
                 continue;
             }
             byte[] own = b.own[i];
+            s.connection().count(dir == Direction.CLIENT_TO_SERVER, b.frame[i], b.nanos[i], b.flags[i], b.seq[i], b.wire[i]);
             reassembler.segment(s, dir, b.frame[i], b.nanos[i], b.seq[i], b.ack[i], b.flags[i], b.window[i],
                     own != null ? own : b.arena, own != null ? 0 : b.at[i], b.len[i], b.wire[i]);
         }

@@ -31,50 +31,64 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Reassembly on the second thread: every listener sees exactly what it sees when the pass thread
- * reassembles, on every recorded capture and on a messy made-up one, whatever the batch sizes.
+ * reassembles (the same events, and at each the same counters on its connection and the same
+ * clock), on every recorded capture and on a messy made-up one, whatever the batch sizes.
  */
 class ReassemblyThreadTest {
     private static final Path CAPTURES = Path.of("../fixtures/captures");
 
     /** Every call as a line; each connection's lines in order, connections as they first speak. */
-    private static Function<Connection, StreamListener> logging(List<String> lines, List<String> threads) {
+    private static Function<Connection, StreamListener> logging(List<String> lines, List<String> threads, long[] clock) {
         return c -> {
             threads.add(Thread.currentThread().getName());
             long id = c.id();
             return new StreamListener() {
+                /** What a listener reads of its connection and of the pass's clock at this event. */
+                String seen() {
+                    return " | conn " + c.frames() + " " + c.clientFrames() + " " + c.lastFrame() + " " + c.lastNanos()
+                            + " " + c.ended() + " " + c.end() + " clock " + clock[0];
+                }
+
                 @Override
                 public void data(Direction d, byte[] b, int off, int len, long at, long frame, long nanos) {
+                    lines.add(seen());
                     lines.add(id + " data " + d + " @" + at + " " + len + " #"
                             + Arrays.hashCode(Arrays.copyOfRange(b, off, off + len)) + " f" + frame + " t" + nanos);
                 }
 
                 @Override
                 public void gap(Direction d, long at, long length, long frame, long nanos) {
+                    lines.add(seen());
                     lines.add(id + " gap " + d + " @" + at + " " + length + " f" + frame + " t" + nanos);
                 }
 
                 @Override
                 public void fin(Direction d, long frame, long nanos) {
+                    lines.add(seen());
                     lines.add(id + " fin " + d + " f" + frame + " t" + nanos);
                 }
 
                 @Override
                 public void reset(Direction d, boolean afterFin, long frame, long nanos) {
+                    lines.add(seen());
                     lines.add(id + " reset " + d + " " + afterFin + " f" + frame + " t" + nanos);
                 }
 
                 @Override
                 public void segment(SegmentEvent e, Direction d, long frame, long nanos) {
+                    lines.add(seen());
                     lines.add(id + " " + e + " " + d + " f" + frame);
                 }
 
                 @Override
                 public void anomaly(Anomaly a) {
+                    lines.add(seen());
                     lines.add(id + " anomaly " + a.code() + " f" + a.frame() + " @" + a.streamOffset() + " " + a.detail());
                 }
 
                 @Override
                 public void closed(TcpStats s) {
+                    lines.add(seen());
                     StringBuilder line = new StringBuilder(id + " closed rtt " + s.handshakeRttNanos()
                             + " syn " + s.synRetransmissions());
                     for (Direction d : Direction.values()) {
@@ -93,12 +107,14 @@ class ReassemblyThreadTest {
     private static List<String> onePass(Path file, int arenaBytes) throws IOException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        long[] clock = {Long.MIN_VALUE};
         if (arenaBytes == 0) {
-            Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, logging(lines, threads), c -> { });
+            Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, logging(lines, threads, clock), c -> { },
+                    null, t -> clock[0] = Math.max(clock[0], t));
             assertTrue(threads.stream().allMatch(t -> t.equals(Thread.currentThread().getName())), threads.toString());
         } else {
-            Passes.streamsOnSecondThread(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, logging(lines, threads),
-                    null, arenaBytes);
+            Passes.streamsOnSecondThread(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT,
+                    logging(lines, threads, clock), null, arenaBytes, t -> clock[0] = Math.max(clock[0], t));
             assertTrue(threads.stream().allMatch("gatelens-parse"::equals), "listeners are made on the parse thread");
         }
         return lines;
@@ -194,7 +210,7 @@ class ReassemblyThreadTest {
                     @Override public void reset(Direction d, boolean afterFin, long fr, long n) { }
                     @Override public void anomaly(Anomaly a) { }
                     @Override public void closed(TcpStats s) { }
-                }, null, ReassemblyThread.ARENA));
+                }, null, ReassemblyThread.ARENA, null));
         assertTrue(e.getMessage().startsWith("listener broke at frame "), e.getMessage());
     }
 }
