@@ -12,6 +12,11 @@ public final class Connection {
     private final boolean rolesFromSyn;
 
     ConnectionKey key;
+    /**
+     * The client is the lower endpoint of the key's canonical order: a segment's direction is
+     * then known from the key the table looked it up with, without comparing addresses again.
+     */
+    boolean clientIsLo;
     boolean released;
     /** The stream reassembler's state, kept here so each segment finds it without a map lookup. */
     private Object reassembly;

@@ -12,17 +12,30 @@ final class ConnectionKey {
     private int loPort, hiPort;
     private int version;
     private int hash;
+    /** The packet this key was last set from was sent by the lower endpoint. */
+    private boolean srcIsLo;
 
     /** Sets this key from a packet. */
     void set(DecodedPacket p) {
         version = p.ipVersion();
-        int n = p.addressLength();
-        long sHi = n == 16 ? word(p.srcAddr(), 0, 8) : 0, sLo = n == 16 ? word(p.srcAddr(), 8, 8) : word(p.srcAddr(), 0, 4);
-        long dHi = n == 16 ? word(p.dstAddr(), 0, 8) : 0, dLo = n == 16 ? word(p.dstAddr(), 8, 8) : word(p.dstAddr(), 0, 4);
+        byte[] src = p.srcAddr();
+        byte[] dst = p.dstAddr();
+        long sHi, sLo, dHi, dLo;
+        if (p.addressLength() == 16) {
+            sHi = word8(src, 0);
+            sLo = word8(src, 8);
+            dHi = word8(dst, 0);
+            dLo = word8(dst, 8);
+        } else {
+            sHi = 0;
+            sLo = word4(src, 0);
+            dHi = 0;
+            dLo = word4(dst, 0);
+        }
         int c = Long.compareUnsigned(sHi, dHi);
         if (c == 0) c = Long.compareUnsigned(sLo, dLo);
         if (c == 0) c = Integer.compare(p.srcPort(), p.dstPort());
-        boolean srcIsLo = c <= 0;
+        srcIsLo = c <= 0;
         if (srcIsLo) {
             loHi = sHi; loLo = sLo; loPort = p.srcPort();
             hiHi = dHi; hiLo = dLo; hiPort = p.dstPort();
@@ -47,10 +60,17 @@ final class ConnectionKey {
         hash = (int) (h ^ (h >>> 32));
     }
 
-    private static long word(byte[] b, int from, int len) {
-        long v = 0;
-        for (int i = from; i < from + len; i++) v = (v << 8) | (b[i] & 0xff);
-        return v;
+    private static long word8(byte[] b, int at) {
+        return (word4(b, at) << 32) | word4(b, at + 4);
+    }
+
+    private static long word4(byte[] b, int at) {
+        return (b[at] & 0xffL) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    /** Whether the packet the key was last set from came from its lower endpoint (see {@link Connection#clientIsLo}). */
+    boolean srcIsLo() {
+        return srcIsLo;
     }
 
     /** True when the key stored at {@code words[at]} (see {@link #store}) is this one. */

@@ -37,6 +37,7 @@ public final class FlowTable {
     private final ArrayDeque<Connection> ended = new ArrayDeque<>();
     private final ConnectionKey probe = new ConnectionKey();
     private Connection last;
+    private boolean lastFromClient;
     private long nextId;
     private long releasedEarly;
     private long limitHitAtFrame;
@@ -66,11 +67,14 @@ public final class FlowTable {
             if (live.size() >= maxLive) makeRoom(frame);
             c = open(p);
             c.key = probe.copy();
+            // The client sent this packet (or received it): it is the lower endpoint when the sender is.
+            c.clientIsLo = c.sentByClient(p) == probe.srcIsLo();
             live.put(c);
         }
         last = c;
+        lastFromClient = probe.srcIsLo() == c.clientIsLo;
         boolean wasEnded = c.ended();
-        count(c, frame, p);
+        c.count(lastFromClient, frame.number(), frame.epochNanos(), p.flags(), p.seq(), p.payloadWireLength());
         if (!wasEnded && c.ended()) ended.addLast(c);
         return c;
     }
@@ -158,8 +162,9 @@ public final class FlowTable {
         return p.srcPort() < p.dstPort();
     }
 
-    private static void count(Connection c, Frame frame, DecodedPacket p) {
-        c.count(c.sentByClient(p), frame.number(), frame.epochNanos(), p.flags(), p.seq(), p.payloadWireLength());
+    /** Whether the segment {@link #observe} last counted was sent by its connection's client. */
+    public boolean lastSentByClient() {
+        return lastFromClient;
     }
 
     /** Connections seen so far (the next id). */

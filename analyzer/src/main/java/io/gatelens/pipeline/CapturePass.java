@@ -97,7 +97,7 @@ public final class CapturePass {
                     if (packet.isTcp()) {
                         Connection c = flows.observe(frame, packet);
                         if (segments != null) {
-                            segments.segment(c, c.sentByClient(packet) ? Direction.CLIENT_TO_SERVER
+                            segments.segment(c, flows.lastSentByClient() ? Direction.CLIENT_TO_SERVER
                                     : Direction.SERVER_TO_CLIENT, frame, packet);
                         }
                     }

@@ -29,7 +29,34 @@ class FlowTableTest {
     private Connection send(long ms, String src, int sp, String dst, int dp, int flags, long seq, long ack, int len) {
         Frame f = frames.segment(ms * 1_000_000L, src, sp, dst, dp, flags, seq, ack, len);
         assertTrue(decoder.decode(f, packet), "test frame must decode as TCP");
-        return table.observe(f, packet);
+        Connection c = table.observe(f, packet);
+        assertEquals(c.sentByClient(packet), table.lastSentByClient(), "direction from the key's orientation");
+        return c;
+    }
+
+    /** The direction the table gives from its key agrees with comparing addresses, on real traffic. */
+    @Test
+    void directionFromTheKeyAgreesWithTheAddressesOnEveryRecordedCapture() throws java.io.IOException {
+        int checked = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(java.nio.file.Path.of("../fixtures/captures"))) {
+            for (java.nio.file.Path d : dirs.sorted().toList()) {
+                for (String name : new String[] {"capture.pcap", "capture.pcapng"}) {
+                    java.nio.file.Path file = d.resolve(name);
+                    if (!java.nio.file.Files.exists(file)) continue;
+                    FlowTable t = new FlowTable(c -> { });
+                    try (io.gatelens.capture.PacketSource src = io.gatelens.capture.file.CaptureFiles.open(file)) {
+                        Frame f = new Frame();
+                        while (src.next(f)) {
+                            if (!decoder.decode(f, packet)) continue;
+                            Connection c = t.observe(f, packet);
+                            assertEquals(c.sentByClient(packet), t.lastSentByClient(), file + " frame " + f.number());
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 500, "segments checked: " + checked);
     }
 
     private void handshake(long ms, int clientPort, long isn) {
