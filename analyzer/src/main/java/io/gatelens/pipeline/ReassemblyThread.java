@@ -27,10 +27,10 @@ import java.util.function.LongConsumer;
  * <p>The pass thread still counts frames on each {@link Connection} meanwhile, so the listeners get
  * a {@link Connection#shadow() shadow} of it that this thread counts each segment on before
  * handing it over: at every event they see the counters as a listener on the pass thread would
- * (last frame and time, FIN, RST, what the end was). The connection's reassembly slot is kept by
- * the pass thread. The pass's clock (the latest frame time, every TCP frame counted) travels with
- * each event, for listeners that judge by it. A failure on this thread is rethrown on the pass
- * thread at the next hand-over or at {@link #close()}.
+ * (last frame and time, FIN, RST, what the end was). The states and shadows are made and kept on
+ * this thread, found by connection id. The pass's clock (the latest frame time, every TCP frame
+ * counted) travels with each event, for listeners that judge by it. A failure on this thread is
+ * rethrown on the pass thread at the next hand-over or at {@link #close()}.
  */
 final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseable {
     private static final int BATCH = 1024;
@@ -39,7 +39,9 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     static final int ARENA = 1 << 20;
 
     private static final class Batch {
-        final TcpReassembler.State[] state = new TcpReassembler.State[BATCH];
+        /** The connection, read on the reassembly thread only at its first segment (for a shadow). */
+        final Connection[] connection = new Connection[BATCH];
+        final long[] id = new long[BATCH];
         /** The direction, or null for "the connection is done". */
         final Direction[] dir = new Direction[BATCH];
         final long[] frame = new long[BATCH];
@@ -67,6 +69,11 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     private static final Batch END = new Batch(0);
 
     private final TcpReassembler reassembler;
+    /**
+     * Each connection's state, made and kept on this thread: nothing this thread writes per
+     * segment sits near what the pass thread writes (a cache line bouncing between the cores).
+     */
+    private final StateMap states = new StateMap();
     /** Told the pass's clock before each event, on this thread; or null. */
     private final LongConsumer clockSink;
     /** The latest frame time of the pass (pass thread only). */
@@ -107,18 +114,11 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     public void segment(Connection c, Direction dir, Frame f, DecodedPacket p) {
         if (f.epochNanos() > passClock) passClock = f.epochNanos();
         if (c.analysisFinished()) return;
-        // The state is made and kept here and travels with each segment: the other thread then
-        // never reads the connection, whose counters this thread is changing (a cache line
-        // bouncing between the cores on every segment).
-        TcpReassembler.State s = c.reassembly() instanceof TcpReassembler.State st ? st : null;
-        if (s == null) {
-            s = reassembler.newState(c.shadow());
-            c.reassembly(s);
-        }
         int n = p.payloadLength();
         Batch b = room(n);
         int i = b.size++;
-        b.state[i] = s;
+        b.connection[i] = c;
+        b.id[i] = c.id();
         b.dir[i] = dir;
         b.frame[i] = f.number();
         b.nanos[i] = f.epochNanos();
@@ -145,11 +145,10 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     void connectionDone(Connection c) {
         if (c.analysisFinished()) return;
         c.finishAnalysis();
-        if (!(c.reassembly() instanceof TcpReassembler.State s)) return; // no segment reached it
-        c.reassembly(null); // the flow table may hold the connection a while yet: not its parsers
         Batch b = room(0);
         int i = b.size++;
-        b.state[i] = s;
+        b.connection[i] = c;
+        b.id[i] = c.id();
         b.dir[i] = null;
         b.frame[i] = c.lastFrame();
         b.nanos[i] = c.lastNanos();
@@ -191,7 +190,7 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
                         failure = t;
                     }
                 }
-                java.util.Arrays.fill(b.state, 0, b.size, null);
+                java.util.Arrays.fill(b.connection, 0, b.size, null);
                 java.util.Arrays.fill(b.own, 0, b.size, null);
                 free.put(b);
             }
@@ -202,12 +201,17 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
 
     private void deliver(Batch b) {
         for (int i = 0; i < b.size; i++) {
-            TcpReassembler.State s = b.state[i];
             Direction dir = b.dir[i];
             if (clockSink != null) clockSink.accept(b.clock[i]);
             if (dir == null) {
-                reassembler.connectionDone(s, b.frame[i], b.nanos[i]);
+                TcpReassembler.State done = states.remove(b.id[i]);
+                if (done != null) reassembler.connectionDone(done, b.frame[i], b.nanos[i]);
                 continue;
+            }
+            TcpReassembler.State s = states.get(b.id[i]);
+            if (s == null) {
+                s = reassembler.newState(b.connection[i].shadow());
+                states.put(b.id[i], s);
             }
             byte[] own = b.own[i];
             s.connection().count(dir == Direction.CLIENT_TO_SERVER, b.frame[i], b.nanos[i], b.flags[i], b.seq[i], b.wire[i]);
