@@ -104,6 +104,13 @@ public final class CapturePass {
                 }
             } catch (CaptureFormatException e) {
                 damage = e;
+            } catch (InternalError e) {
+                // A mapped file cut shorter while it is read faults on the lost pages; the JVM
+                // reports it as an InternalError, at the access or a little later. It is damage
+                // like a cut file, not gatelens failing: the pass keeps what it read.
+                if (!regular || Files.size(file) >= size) throw e;
+                damage = new CaptureFormatException(file.toString(), frames, raw.count,
+                        "the file was cut to " + Files.size(file) + " bytes while being read");
             }
             flows.finish();
             summary.finish(source.format(), source.interfaces(), size, damage);
@@ -144,10 +151,24 @@ public final class CapturePass {
             return s;
         }
 
-        // mark/reset would count bytes twice; BufferedInputStream above us does its own marking.
+        private long markCount;
+
+        // Marking passes through (a mapped file marks by itself); a reset takes the count back.
         @Override
         public boolean markSupported() {
-            return false;
+            return in.markSupported();
+        }
+
+        @Override
+        public synchronized void mark(int readLimit) {
+            in.mark(readLimit);
+            markCount = count;
+        }
+
+        @Override
+        public synchronized void reset() throws IOException {
+            in.reset();
+            count = markCount;
         }
     }
 }

@@ -21,7 +21,7 @@ import java.util.zip.ZipException;
  */
 public final class CaptureFiles {
     private static final int GZIP_BUFFER = 64 * 1024;
-    /** Below this, a second thread costs more than it saves. */
+    /** Below this, mapping windows (or a read-ahead thread) costs more than it saves. */
     static final long READ_AHEAD_FROM = 8L << 20;
 
     private CaptureFiles() {}
@@ -38,19 +38,29 @@ public final class CaptureFiles {
 
     /**
      * The bytes of {@code path} as stored, for {@link #open(InputStream, String)}: a large regular
-     * file is read ahead on a second thread; a pipe ({@code /dev/stdin}, {@code <(...)}) is read
-     * through FileInputStream, since a FileChannel on a pipe fails with "Illegal seek" as soon as
-     * a BufferedInputStream asks how much is available.
+     * file is mapped a window at a time (or, where it cannot be mapped, read ahead on a second
+     * thread); a pipe ({@code /dev/stdin}, {@code <(...)}) is read through FileInputStream, since
+     * a FileChannel on a pipe fails with "Illegal seek" as soon as a BufferedInputStream asks how
+     * much is available.
      */
     public static InputStream input(Path path) throws IOException {
         if (!Files.isRegularFile(path)) return new FileInputStream(path.toFile());
-        InputStream raw = Files.newInputStream(path);
-        return Files.size(path) >= READ_AHEAD_FROM ? new ReadAhead(raw, path.getFileName().toString()) : raw;
+        if (Files.size(path) >= READ_AHEAD_FROM) {
+            try {
+                return new MappedInput(path);
+            } catch (IOException | UnsupportedOperationException e) {
+                // A file system that cannot map: read ahead instead.
+            }
+            return new ReadAhead(Files.newInputStream(path), path.getFileName().toString());
+        }
+        return Files.newInputStream(path);
     }
 
     /** Reads from {@code in} (closed with the returned source); {@code name} is for messages. */
     public static PacketSource open(InputStream in, String name) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(in, GZIP_BUFFER);
+        // Marking is needed to look at the first bytes; a mapped file marks by itself, and a
+        // buffer in front of it would only copy every byte once more.
+        InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in, GZIP_BUFFER);
         buffered.mark(2);
         int b0 = buffered.read();
         int b1 = buffered.read();
