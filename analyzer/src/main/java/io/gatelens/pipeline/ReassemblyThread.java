@@ -24,10 +24,11 @@ import java.util.function.LongConsumer;
  * flight however large the segments, and nothing is allocated per segment. Segments reach the
  * reassembler in capture order, and each connection's end follows its last segment.
  *
- * <p>The pass thread still counts frames on each {@link Connection} meanwhile, so the listeners get
- * a {@link Connection#shadow() shadow} of it that this thread counts each segment on before
- * handing it over: at every event they see the counters as a listener on the pass thread would
- * (last frame and time, FIN, RST, what the end was). The states and shadows are made and kept on
+ * <p>The pass thread still counts frames on each {@link Connection} meanwhile, so listeners that
+ * judge by it (the diagnosis) get a {@link Connection#shadow() shadow} that this thread counts
+ * each segment on before handing it over: at every event they see the counters as a listener on
+ * the pass thread would (last frame and time, FIN, RST, what the end was). Listeners that read
+ * only the connection's id and endpoints (the transactions view) get the connection itself. The states and shadows are made and kept on
  * this thread, found by connection id. The pass's clock (the latest frame time, every TCP frame
  * counted) travels with each event, for listeners that judge by it. A failure on this thread is
  * rethrown on the pass thread at the next hand-over or at {@link #close()}.
@@ -91,7 +92,13 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         this(limits, listeners, ARENA, null);
     }
 
-    /** With {@code arenaBytes} of payload per batch (tests make it small to send large segments apart). */
+    /**
+     * With {@code arenaBytes} of payload per batch (tests make it small to send large segments
+     * apart). With a {@code clock}, listeners judge by the pass: they get a shadow of their
+     * connection counted segment by segment, and the clock before each event. Without one they
+     * read only their connection's id and endpoints, which do not change: they get the connection
+     * itself, and nothing is counted for them.
+     */
     ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners, int arenaBytes,
                      LongConsumer clock) {
         this.reassembler = new TcpReassembler(limits, listeners);
@@ -210,11 +217,13 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
             }
             TcpReassembler.State s = states.get(b.id[i]);
             if (s == null) {
-                s = reassembler.newState(b.connection[i].shadow());
+                s = reassembler.newState(clockSink != null ? b.connection[i].shadow() : b.connection[i]);
                 states.put(b.id[i], s);
             }
             byte[] own = b.own[i];
-            s.connection().count(dir == Direction.CLIENT_TO_SERVER, b.frame[i], b.nanos[i], b.flags[i], b.seq[i], b.wire[i]);
+            if (clockSink != null) {
+                s.connection().count(dir == Direction.CLIENT_TO_SERVER, b.frame[i], b.nanos[i], b.flags[i], b.seq[i], b.wire[i]);
+            }
             reassembler.segment(s, dir, b.frame[i], b.nanos[i], b.seq[i], b.ack[i], b.flags[i], b.window[i],
                     own != null ? own : b.arena, own != null ? 0 : b.at[i], b.len[i], b.wire[i]);
         }

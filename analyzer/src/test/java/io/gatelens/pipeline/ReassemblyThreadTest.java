@@ -45,6 +45,7 @@ class ReassemblyThreadTest {
             return new StreamListener() {
                 /** What a listener reads of its connection and of the pass's clock at this event. */
                 String seen() {
+                    if (clock == null) return " | ids only"; // a listener that reads no counters
                     return " | conn " + c.frames() + " " + c.clientFrames() + " " + c.lastFrame() + " " + c.lastNanos()
                             + " " + c.ended() + " " + c.end() + " clock " + clock[0];
                 }
@@ -105,16 +106,22 @@ class ReassemblyThreadTest {
     }
 
     private static List<String> onePass(Path file, int arenaBytes) throws IOException {
+        return onePass(file, arenaBytes, true);
+    }
+
+    /** {@code judging}: listeners that read the connection's counters and the clock (analyze's). */
+    private static List<String> onePass(Path file, int arenaBytes, boolean judging) throws IOException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
-        long[] clock = {Long.MIN_VALUE};
+        long[] clock = judging ? new long[] {Long.MIN_VALUE} : null;
+        java.util.function.LongConsumer tick = clock == null ? null : t -> clock[0] = Math.max(clock[0], t);
         if (arenaBytes == 0) {
             Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, logging(lines, threads, clock), c -> { },
-                    null, t -> clock[0] = Math.max(clock[0], t));
+                    null, tick);
             assertTrue(threads.stream().allMatch(t -> t.equals(Thread.currentThread().getName())), threads.toString());
         } else {
             Passes.streamsOnSecondThread(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT,
-                    logging(lines, threads, clock), null, arenaBytes, t -> clock[0] = Math.max(clock[0], t));
+                    logging(lines, threads, clock), null, arenaBytes, tick);
             assertTrue(threads.stream().allMatch("gatelens-parse"::equals), "listeners are made on the parse thread");
         }
         return lines;
@@ -126,6 +133,8 @@ class ReassemblyThreadTest {
         assertEquals(direct, onePass(file, ReassemblyThread.ARENA), file.toString());
         // Small arenas: batches go early, and segments larger than the arena travel alone.
         assertEquals(direct, onePass(file, 2048), file + " with 2 KiB arenas");
+        // Listeners that read only ids (transactions'): the same events, nothing counted for them.
+        assertEquals(onePass(file, 0, false), onePass(file, ReassemblyThread.ARENA, false), file + " ids only");
     }
 
     @Test
