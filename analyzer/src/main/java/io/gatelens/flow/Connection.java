@@ -58,6 +58,41 @@ public final class Connection {
         return new Connection(id, client, server, rolesFromSyn);
     }
 
+    /** A copy of this connection with everything counted so far, fixed: for another thread to read. */
+    public Connection frozenCopy() {
+        Connection c = shadow();
+        c.copyCountsFrom(this);
+        return c;
+    }
+
+    /** Takes every count of {@code other} (a {@link #frozenCopy()} of the same connection). */
+    public void copyCountsFrom(Connection other) {
+        frames = other.frames;
+        clientFrames = other.clientFrames;
+        serverFrames = other.serverFrames;
+        clientPayloadBytes = other.clientPayloadBytes;
+        serverPayloadBytes = other.serverPayloadBytes;
+        firstNanos = other.firstNanos;
+        lastNanos = other.lastNanos;
+        firstFrame = other.firstFrame;
+        lastFrame = other.lastFrame;
+        clientIsn = other.clientIsn;
+        synCount = other.synCount;
+        synAckSeen = other.synAckSeen;
+        serverSpoke = other.serverSpoke;
+        clientFin = other.clientFin;
+        serverFin = other.serverFin;
+        clientRst = other.clientRst;
+        serverRst = other.serverRst;
+        serverResetFirst = other.serverResetFirst;
+    }
+
+    /** Sets the last frame and its time (a shadow's, as the connection's were at an event). */
+    public void lastSeen(long frame, long nanos) {
+        lastFrame = frame;
+        lastNanos = nanos;
+    }
+
     /** Counts one segment: its frame number and time, TCP flags ({@link io.gatelens.capture.decode.DecodedPacket}'s), sequence number and payload length. */
     public void count(boolean fromClient, long frame, long nanos, int flags, long seq, int payloadWireLength) {
         boolean syn = (flags & io.gatelens.capture.decode.DecodedPacket.FLAG_SYN) != 0;

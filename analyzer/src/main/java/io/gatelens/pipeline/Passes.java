@@ -44,8 +44,8 @@ public final class Passes {
 
     /**
      * As above; {@code clock}, when not null, sees each TCP frame's time before the frame is
-     * handled. The one-thread form of {@link #streamsOnSecondThread}, which listeners must not be
-     * able to tell from it (tests compare the two).
+     * handled (the diagnosis hands it its {@link ListenerThread}; tests compare the one-thread form
+     * with both second-thread forms).
      */
     static Result streams(Path file, int maxConnections, TcpLimits limits,
                                   Function<Connection, StreamListener> listeners,
@@ -88,7 +88,7 @@ public final class Passes {
         HttpWiring http = new HttpWiring(limits, rows, anomalies);
         // Rows read only the connection's id and endpoints, which do not change.
         return streamsOnSecondThread(file, maxConnections, TcpLimits.DEFAULT, http::listenerFor, progress,
-                ReassemblyThread.ARENA, null);
+                ReassemblyThread.ARENA);
     }
 
     /**
@@ -97,9 +97,8 @@ public final class Passes {
      */
     static Result streamsOnSecondThread(Path file, int maxConnections, TcpLimits limits,
                                         Function<Connection, StreamListener> listeners,
-                                        CapturePass.Progress progress, int arenaBytes, LongConsumer clock)
-            throws IOException {
-        try (ReassemblyThread parse = new ReassemblyThread(limits, listeners, arenaBytes, clock)) {
+                                        CapturePass.Progress progress, int arenaBytes) throws IOException {
+        try (ReassemblyThread parse = new ReassemblyThread(limits, listeners, arenaBytes)) {
             FlowTable flows = new FlowTable(maxConnections, parse::connectionDone);
             CaptureSummary summary = new CapturePass(flows, parse, progress).run(file);
             return new Result(summary, flows);
@@ -121,12 +120,16 @@ public final class Passes {
                                   DiagnosisSink sink, CapturePass.Progress progress) throws IOException {
         Diagnosis diagnosis = new Diagnosis(options, sink);
         HttpWiring http = new HttpWiring(limits);
-        // The diagnosis on the second thread, with the pass's clock: the sink is called there.
-        Result result = streamsOnSecondThread(file, maxConnections, TcpLimits.DEFAULT, c -> {
+        // Reassembly on the pass thread, the diagnosis (HTTP and the detectors, the heavier half)
+        // on the second, with the pass's clock: the sink is called there.
+        Result result;
+        try (ListenerThread parse = new ListenerThread(c -> {
             ConnectionRecorder recorder = diagnosis.open(c);
             recorder.attach(http.listenerFor(c, recorder::exchange, recorder::connectionAnomaly));
             return recorder;
-        }, progress, ReassemblyThread.ARENA, diagnosis::clock);
+        }, diagnosis::clock)) {
+            result = streams(file, maxConnections, TcpLimits.DEFAULT, parse, c -> { }, progress, parse);
+        }
         diagnosis.finish();
         return result;
     }

@@ -8,10 +8,7 @@ import io.gatelens.tcp.StreamListener;
 import io.gatelens.tcp.TcpLimits;
 import io.gatelens.tcp.TcpReassembler;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 
 /**
  * TCP reassembly and everything above it (the HTTP parsers and what hangs off them) on a second
@@ -24,14 +21,11 @@ import java.util.function.LongConsumer;
  * flight however large the segments, and nothing is allocated per segment. Segments reach the
  * reassembler in capture order, and each connection's end follows its last segment.
  *
- * <p>The pass thread still counts frames on each {@link Connection} meanwhile, so listeners that
- * judge by it (the diagnosis) get a {@link Connection#shadow() shadow} that this thread counts
- * each segment on before handing it over: at every event they see the counters as a listener on
- * the pass thread would (last frame and time, FIN, RST, what the end was). Listeners that read
- * only the connection's id and endpoints (the transactions view) get the connection itself. The states and shadows are made and kept on
- * this thread, found by connection id. The pass's clock (the latest frame time, every TCP frame
- * counted) travels with each event, for listeners that judge by it. A failure on this thread is
- * rethrown on the pass thread at the next hand-over or at {@link #close()}.
+ * <p>The pass thread still counts frames on each {@link Connection} meanwhile: the listeners (the
+ * transactions view) read only their connection's id and endpoints, which do not change. The
+ * states are made and kept on this thread, found by connection id. (The diagnosis, whose
+ * listeners read more and weigh more, splits the other way: {@link ListenerThread}.) A failure on
+ * this thread is rethrown on the pass thread at the next hand-over or at {@link #close()}.
  */
 final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseable {
     private static final int BATCH = 1024;
@@ -40,15 +34,13 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     static final int ARENA = 1 << 20;
 
     private static final class Batch {
-        /** The connection, read on the reassembly thread only at its first segment (for a shadow). */
+        /** The connection, read on the reassembly thread only at its first segment (for its listener). */
         final Connection[] connection = new Connection[BATCH];
         final long[] id = new long[BATCH];
         /** The direction, or null for "the connection is done". */
         final Direction[] dir = new Direction[BATCH];
         final long[] frame = new long[BATCH];
         final long[] nanos = new long[BATCH];
-        /** The pass's clock when the event was made. */
-        final long[] clock = new long[BATCH];
         final long[] seq = new long[BATCH];
         final long[] ack = new long[BATCH];
         final int[] flags = new int[BATCH];
@@ -67,48 +59,32 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         }
     }
 
-    private static final Batch END = new Batch(0);
-
     private final TcpReassembler reassembler;
     /**
      * Each connection's state, made and kept on this thread: nothing this thread writes per
      * segment sits near what the pass thread writes (a cache line bouncing between the cores).
      */
     private final StateMap states = new StateMap();
-    /** Told the pass's clock before each event, on this thread; or null. */
-    private final LongConsumer clockSink;
-    /** The latest frame time of the pass (pass thread only). */
-    private long passClock = Long.MIN_VALUE;
-    private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES + 1);
-    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
-    private final Thread thread;
+    private final BatchPipe<Batch> pipe;
     private final int arena;
     private Batch filling;
-    private volatile Throwable failure;
-    private boolean closed;
 
     /** {@code listeners} gives each connection its stream listener; called on the reassembly thread. */
     ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners) {
-        this(limits, listeners, ARENA, null);
+        this(limits, listeners, ARENA);
     }
 
-    /**
-     * With {@code arenaBytes} of payload per batch (tests make it small to send large segments
-     * apart). With a {@code clock}, listeners judge by the pass: they get a shadow of their
-     * connection counted segment by segment, and the clock before each event. Without one they
-     * read only their connection's id and endpoints, which do not change: they get the connection
-     * itself, and nothing is counted for them.
-     */
-    ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners, int arenaBytes,
-                     LongConsumer clock) {
+    /** With {@code arenaBytes} of payload per batch (tests make it small to send large segments apart). */
+    ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners, int arenaBytes) {
         this.reassembler = new TcpReassembler(limits, listeners);
-        this.clockSink = clock;
         this.arena = arenaBytes;
         filling = new Batch(arena);
-        for (int i = 0; i < BATCHES - 1; i++) free.add(new Batch(arena));
-        thread = new Thread(this::loop, "gatelens-parse");
-        thread.setDaemon(true);
-        thread.start();
+        java.util.List<Batch> spares = new java.util.ArrayList<>();
+        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch(arena));
+        pipe = new BatchPipe<>("gatelens-parse", spares, BATCHES, this::deliver, b -> {
+            java.util.Arrays.fill(b.connection, 0, b.size, null);
+            java.util.Arrays.fill(b.own, 0, b.size, null);
+        });
     }
 
     /**
@@ -119,7 +95,6 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
      */
     @Override
     public void segment(Connection c, Direction dir, Frame f, DecodedPacket p) {
-        if (f.epochNanos() > passClock) passClock = f.epochNanos();
         if (c.analysisFinished()) return;
         int n = p.payloadLength();
         Batch b = room(n);
@@ -129,7 +104,6 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         b.dir[i] = dir;
         b.frame[i] = f.number();
         b.nanos[i] = f.epochNanos();
-        b.clock[i] = passClock;
         b.seq[i] = p.seq();
         b.ack[i] = p.ack();
         b.flags[i] = p.flags();
@@ -159,7 +133,6 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         b.dir[i] = null;
         b.frame[i] = c.lastFrame();
         b.nanos[i] = c.lastNanos();
-        b.clock[i] = passClock;
     }
 
     /** The batch to add an event with {@code n} payload bytes to, handing the current one over when full. */
@@ -173,43 +146,14 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     }
 
     private void handOff() {
-        rethrowFailure();
-        try {
-            full.put(filling);
-            filling = free.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while handing segments over", e);
-        }
+        filling = pipe.swap(filling);
         filling.size = 0;
         filling.used = 0;
-    }
-
-    private void loop() {
-        try {
-            while (true) {
-                Batch b = full.take();
-                if (b == END) return;
-                if (failure == null) {
-                    try {
-                        deliver(b);
-                    } catch (Throwable t) {
-                        failure = t;
-                    }
-                }
-                java.util.Arrays.fill(b.connection, 0, b.size, null);
-                java.util.Arrays.fill(b.own, 0, b.size, null);
-                free.put(b);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void deliver(Batch b) {
         for (int i = 0; i < b.size; i++) {
             Direction dir = b.dir[i];
-            if (clockSink != null) clockSink.accept(b.clock[i]);
             if (dir == null) {
                 TcpReassembler.State done = states.remove(b.id[i]);
                 if (done != null) reassembler.connectionDone(done, b.frame[i], b.nanos[i]);
@@ -217,39 +161,18 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
             }
             TcpReassembler.State s = states.get(b.id[i]);
             if (s == null) {
-                s = reassembler.newState(clockSink != null ? b.connection[i].shadow() : b.connection[i]);
+                s = reassembler.newState(b.connection[i]);
                 states.put(b.id[i], s);
             }
             byte[] own = b.own[i];
-            if (clockSink != null) {
-                s.connection().count(dir == Direction.CLIENT_TO_SERVER, b.frame[i], b.nanos[i], b.flags[i], b.seq[i], b.wire[i]);
-            }
             reassembler.segment(s, dir, b.frame[i], b.nanos[i], b.seq[i], b.ack[i], b.flags[i], b.window[i],
                     own != null ? own : b.arena, own != null ? 0 : b.at[i], b.len[i], b.wire[i]);
         }
     }
 
-    private void rethrowFailure() {
-        Throwable t = failure;
-        if (t == null) return;
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error err) throw err;
-        throw new IllegalStateException(t);
-    }
-
     /** Delivers every segment handed over, waits for the listeners, and rethrows their failure. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            if (filling.size > 0) full.put(filling);
-            full.put(END);
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the stream listeners", e);
-        }
-        rethrowFailure();
+        pipe.close(filling.size > 0 ? filling : null);
     }
 }

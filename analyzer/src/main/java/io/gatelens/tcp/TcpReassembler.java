@@ -493,11 +493,6 @@ public final class TcpReassembler {
             return dir == Direction.CLIENT_TO_SERVER ? c2s : s2c;
         }
 
-        /** The connection it was made for (its listener's). */
-        public Connection connection() {
-            return connection;
-        }
-
         void anomaly(AnomalyCode code, Direction dir, long frame, long nanos, long offset, String detail) {
             listener.anomaly(new Anomaly(code, connection.id(), dir, frame, nanos, offset, detail));
         }

@@ -30,9 +30,10 @@ import static io.gatelens.testing.TcpFrames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Reassembly on the second thread: every listener sees exactly what it sees when the pass thread
- * reassembles (the same events, and at each the same counters on its connection and the same
- * clock), on every recorded capture and on a messy made-up one, whatever the batch sizes.
+ * The second thread, both ways round: every listener sees exactly what it sees on a one-thread
+ * pass (the same events; for the diagnosis's listeners also, at each event, the same last frame
+ * and time of their connection and the same clock, and at its close the same counts), on every
+ * recorded capture and on a messy made-up one, whatever the batch sizes.
  */
 class ReassemblyThreadTest {
     private static final Path CAPTURES = Path.of("../fixtures/captures");
@@ -46,8 +47,15 @@ class ReassemblyThreadTest {
                 /** What a listener reads of its connection and of the pass's clock at this event. */
                 String seen() {
                     if (clock == null) return " | ids only"; // a listener that reads no counters
-                    return " | conn " + c.frames() + " " + c.clientFrames() + " " + c.lastFrame() + " " + c.lastNanos()
-                            + " " + c.ended() + " " + c.end() + " clock " + clock[0];
+                    return " | conn last " + c.lastFrame() + " " + c.lastNanos() + " clock " + clock[0];
+                }
+
+                /** At the close: every count. */
+                String seenAtClose() {
+                    if (clock == null) return " | ids only";
+                    return seen() + " counts " + c.frames() + " " + c.clientFrames() + " " + c.serverFrames() + " "
+                            + c.clientPayloadBytes() + " " + c.serverPayloadBytes() + " " + c.firstFrame() + " "
+                            + c.firstNanos() + " " + c.synCount() + " " + c.ended() + " " + c.end();
                 }
 
                 @Override
@@ -89,7 +97,7 @@ class ReassemblyThreadTest {
 
                 @Override
                 public void closed(TcpStats s) {
-                    lines.add(seen());
+                    lines.add(seenAtClose());
                     StringBuilder line = new StringBuilder(id + " closed rtt " + s.handshakeRttNanos()
                             + " syn " + s.synRetransmissions());
                     for (Direction d : Direction.values()) {
@@ -105,36 +113,47 @@ class ReassemblyThreadTest {
         };
     }
 
-    private static List<String> onePass(Path file, int arenaBytes) throws IOException {
-        return onePass(file, arenaBytes, true);
-    }
+    /** How a pass runs its listeners. */
+    private enum Way { ONE_THREAD, REASSEMBLY_THREAD, REASSEMBLY_THREAD_SMALL_ARENAS, LISTENER_THREAD }
 
-    /** {@code judging}: listeners that read the connection's counters and the clock (analyze's). */
-    private static List<String> onePass(Path file, int arenaBytes, boolean judging) throws IOException {
+    /**
+     * {@code judging}: listeners that read their connection's last frame and time, its counts at
+     * the close, and the pass's clock (the diagnosis's); otherwise ids only (the transactions view's).
+     */
+    private static List<String> onePass(Path file, Way way, boolean judging) throws IOException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
         long[] clock = judging ? new long[] {Long.MIN_VALUE} : null;
         java.util.function.LongConsumer tick = clock == null ? null : t -> clock[0] = Math.max(clock[0], t);
-        if (arenaBytes == 0) {
-            Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, logging(lines, threads, clock), c -> { },
-                    null, tick);
-            assertTrue(threads.stream().allMatch(t -> t.equals(Thread.currentThread().getName())), threads.toString());
-        } else {
-            Passes.streamsOnSecondThread(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT,
-                    logging(lines, threads, clock), null, arenaBytes, tick);
-            assertTrue(threads.stream().allMatch("gatelens-parse"::equals), "listeners are made on the parse thread");
+        Function<Connection, StreamListener> listeners = logging(lines, threads, clock);
+        switch (way) {
+            case ONE_THREAD -> {
+                Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, listeners, c -> { }, null, tick);
+                assertTrue(threads.stream().allMatch(t -> t.equals(Thread.currentThread().getName())), threads.toString());
+                return lines;
+            }
+            case REASSEMBLY_THREAD, REASSEMBLY_THREAD_SMALL_ARENAS -> Passes.streamsOnSecondThread(file,
+                    FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, listeners, null,
+                    way == Way.REASSEMBLY_THREAD ? ReassemblyThread.ARENA : 2048);
+            case LISTENER_THREAD -> {
+                try (ListenerThread t = new ListenerThread(listeners, tick)) {
+                    Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, t, c -> { }, null, t);
+                }
+            }
         }
+        assertTrue(threads.stream().allMatch("gatelens-parse"::equals), "listeners are made on the parse thread");
         return lines;
     }
 
-    private static void sameBothWays(Path file) throws IOException {
-        List<String> direct = onePass(file, 0);
+    private static void sameAllWays(Path file) throws IOException {
+        // The transactions view: reassembly on the second thread, listeners reading ids only.
+        List<String> direct = onePass(file, Way.ONE_THREAD, false);
         assertFalse(direct.isEmpty(), file + " gives stream events");
-        assertEquals(direct, onePass(file, ReassemblyThread.ARENA), file.toString());
+        assertEquals(direct, onePass(file, Way.REASSEMBLY_THREAD, false), file.toString());
         // Small arenas: batches go early, and segments larger than the arena travel alone.
-        assertEquals(direct, onePass(file, 2048), file + " with 2 KiB arenas");
-        // Listeners that read only ids (transactions'): the same events, nothing counted for them.
-        assertEquals(onePass(file, 0, false), onePass(file, ReassemblyThread.ARENA, false), file + " ids only");
+        assertEquals(direct, onePass(file, Way.REASSEMBLY_THREAD_SMALL_ARENAS, false), file + " with 2 KiB arenas");
+        // The diagnosis: listeners on the second thread, reading the connection and the clock.
+        assertEquals(onePass(file, Way.ONE_THREAD, true), onePass(file, Way.LISTENER_THREAD, true), file + " judging");
     }
 
     @Test
@@ -145,7 +164,7 @@ class ReassemblyThreadTest {
                     .filter(Files::exists).toList();
         }
         assertTrue(files.size() >= 30, "recorded captures found: " + files.size());
-        for (Path f : files) sameBothWays(f);
+        for (Path f : files) sameAllWays(f);
     }
 
     /**
@@ -199,27 +218,44 @@ class ReassemblyThreadTest {
                         (seq + 1) & 0xFFFFFFFFL, 0));
             }
         }
-        sameBothWays(file);
+        sameAllWays(file);
     }
 
     private static byte[] copy(io.gatelens.capture.Frame fr) {
         return Arrays.copyOfRange(fr.buffer(), fr.offset(), fr.offset() + fr.capturedLength());
     }
 
+    /** A listener that fails at its first data, naming the frame. */
+    private static StreamListener failingOnData(String what) {
+        return new StreamListener() {
+            @Override public void data(Direction d, byte[] b, int o, int l, long at, long fr, long n) {
+                throw new IllegalStateException(what + " broke at frame " + fr);
+            }
+            @Override public void gap(Direction d, long at, long l, long fr, long n) { }
+            @Override public void fin(Direction d, long fr, long n) { }
+            @Override public void reset(Direction d, boolean afterFin, long fr, long n) { }
+            @Override public void anomaly(Anomaly a) { }
+            @Override public void closed(TcpStats s) { }
+        };
+    }
+
     @Test
-    void aListenerFailureReachesThePassThread() throws IOException {
+    void aListenerFailureReachesThePassThread() {
         Path file = CAPTURES.resolve("healthy-keepalive/capture.pcap");
         IllegalStateException e = assertThrows(IllegalStateException.class, () ->
-                Passes.streamsOnSecondThread(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, c -> new StreamListener() {
-                    @Override public void data(Direction d, byte[] b, int o, int l, long at, long fr, long n) {
-                        throw new IllegalStateException("listener broke at frame " + fr);
-                    }
-                    @Override public void gap(Direction d, long at, long l, long fr, long n) { }
-                    @Override public void fin(Direction d, long fr, long n) { }
-                    @Override public void reset(Direction d, boolean afterFin, long fr, long n) { }
-                    @Override public void anomaly(Anomaly a) { }
-                    @Override public void closed(TcpStats s) { }
-                }, null, ReassemblyThread.ARENA, null));
+                Passes.streamsOnSecondThread(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT,
+                        c -> failingOnData("listener"), null, ReassemblyThread.ARENA));
         assertTrue(e.getMessage().startsWith("listener broke at frame "), e.getMessage());
+    }
+
+    @Test
+    void aDiagnosisListenerFailureReachesThePassThread() {
+        Path file = CAPTURES.resolve("healthy-keepalive/capture.pcap");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            try (ListenerThread t = new ListenerThread(c -> failingOnData("detector"), null)) {
+                Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, t, c -> { }, null, t);
+            }
+        });
+        assertTrue(e.getMessage().startsWith("detector broke at frame "), e.getMessage());
     }
 }
