@@ -16,8 +16,10 @@ import java.util.function.LongConsumer;
  * reassembly, so the two threads carry about the same. (The transactions view, lighter above the
  * streams, reassembles on the second thread instead: {@link ReassemblyThread}.)
  *
- * <p>Each stream event goes over with its bytes copied, in batches that cycle between two queues,
- * so nothing is allocated per event once the buffers have grown to the largest segment. The
+ * <p>Each stream event goes over with its bytes copied into its batch's arena, in batches that
+ * cycle between two queues: nothing is allocated per event, and a batch goes as soon as its arena
+ * is full, so at most {@code BATCHES} arenas are in flight however large the segments (loopback
+ * captures carry 64 KiB ones). The
  * listeners get a {@link Connection#shadow() shadow} of their connection: at every event its last
  * frame and time are the connection's when the event was made, and at the connection's close all
  * its counts are (its end, FIN and RST); the pass's clock (the latest TCP frame time) comes before
@@ -27,6 +29,8 @@ import java.util.function.LongConsumer;
 final class ListenerThread implements Function<Connection, StreamListener>, LongConsumer, AutoCloseable {
     private static final int BATCH = 512;
     private static final int BATCHES = 8;
+    /** Data bytes per batch. */
+    static final int ARENA = 1 << 20;
 
     private enum Kind { DATA, GAP, FIN, RESET, CLOSED, SEGMENT, ANOMALY }
 
@@ -44,15 +48,20 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
         boolean flag;
         Object object;
         Connection counts;
-        byte[] bytes = new byte[256];
+        /** Where the data bytes are: the batch's arena from {@code at}, or their own copy. */
+        byte[] bytes;
+        int at;
         int len;
     }
 
     private static final class Batch {
         final Event[] events = new Event[BATCH];
+        final byte[] arena;
         int size;
+        int used;
 
-        Batch() {
+        Batch(int arenaBytes) {
+            arena = new byte[arenaBytes];
             for (int i = 0; i < BATCH; i++) events[i] = new Event();
         }
     }
@@ -60,16 +69,24 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     private final Function<Connection, StreamListener> listeners;
     private final LongConsumer clockSink;
     private final BatchPipe<Batch> pipe;
-    private Batch filling = new Batch();
+    private final int arena;
+    private Batch filling;
     /** The latest TCP frame time of the pass (pass thread only). */
     private long passClock = Long.MIN_VALUE;
 
     /** {@code listeners} is called on the listener thread, with a shadow; {@code clock} there too. */
     ListenerThread(Function<Connection, StreamListener> listeners, LongConsumer clock) {
+        this(listeners, clock, ARENA);
+    }
+
+    /** With {@code arenaBytes} of data per batch (tests make it small to send large segments apart). */
+    ListenerThread(Function<Connection, StreamListener> listeners, LongConsumer clock, int arenaBytes) {
         this.listeners = listeners;
         this.clockSink = clock;
+        this.arena = arenaBytes;
+        filling = new Batch(arena);
         java.util.List<Batch> spares = new java.util.ArrayList<>();
-        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch());
+        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch(arena));
         pipe = new BatchPipe<>("gatelens-parse", spares, BATCHES, b -> {
             for (int i = 0; i < b.size; i++) dispatch(b.events[i]);
         }, b -> {
@@ -77,6 +94,7 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
                 b.events[i].to = null;
                 b.events[i].object = null;
                 b.events[i].counts = null;
+                b.events[i].bytes = null;
             }
         });
     }
@@ -104,9 +122,16 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
 
         @Override
         public void data(Direction dir, byte[] buf, int off, int len, long streamOffset, long frame, long nanos) {
-            Event e = next(Kind.DATA, this, dir, frame, nanos);
-            if (e.bytes.length < len) e.bytes = new byte[Math.max(len, e.bytes.length * 2)];
-            System.arraycopy(buf, off, e.bytes, 0, len);
+            Event e = next(Kind.DATA, this, dir, frame, nanos, len);
+            if (len > arena) {
+                e.bytes = java.util.Arrays.copyOfRange(buf, off, off + len);
+                e.at = 0;
+            } else {
+                e.bytes = filling.arena;
+                e.at = filling.used;
+                System.arraycopy(buf, off, e.bytes, e.at, len);
+                filling.used += len;
+            }
             e.len = len;
             e.offset = streamOffset;
         }
@@ -148,7 +173,12 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     }
 
     private Event next(Kind kind, Relay to, Direction dir, long frame, long nanos) {
-        if (filling.size == BATCH) handOff();
+        return next(kind, to, dir, frame, nanos, 0);
+    }
+
+    /** The next event of the batch, handing the batch over first when it has no room for {@code bytes} more. */
+    private Event next(Kind kind, Relay to, Direction dir, long frame, long nanos, int bytes) {
+        if (filling.size == BATCH || (bytes <= arena && filling.used + bytes > arena)) handOff();
         Event e = filling.events[filling.size++];
         e.kind = kind;
         e.to = to;
@@ -164,6 +194,7 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     private void handOff() {
         filling = pipe.swap(filling);
         filling.size = 0;
+        filling.used = 0;
     }
 
     private void dispatch(Event e) {
@@ -177,7 +208,7 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
         else r.shadow.lastSeen(e.connectionFrame, e.connectionNanos);
         StreamListener l = r.target;
         switch (e.kind) {
-            case DATA -> l.data(e.dir, e.bytes, 0, e.len, e.offset, e.frame, e.nanos);
+            case DATA -> l.data(e.dir, e.bytes, e.at, e.len, e.offset, e.frame, e.nanos);
             case GAP -> l.gap(e.dir, e.offset, e.length, e.frame, e.nanos);
             case FIN -> l.fin(e.dir, e.frame, e.nanos);
             case RESET -> l.reset(e.dir, e.flag, e.frame, e.nanos);

@@ -114,7 +114,8 @@ class ReassemblyThreadTest {
     }
 
     /** How a pass runs its listeners. */
-    private enum Way { ONE_THREAD, REASSEMBLY_THREAD, REASSEMBLY_THREAD_SMALL_ARENAS, LISTENER_THREAD }
+    private enum Way { ONE_THREAD, REASSEMBLY_THREAD, REASSEMBLY_THREAD_SMALL_ARENAS, LISTENER_THREAD,
+        LISTENER_THREAD_SMALL_ARENAS }
 
     /**
      * {@code judging}: listeners that read their connection's last frame and time, its counts at
@@ -135,8 +136,9 @@ class ReassemblyThreadTest {
             case REASSEMBLY_THREAD, REASSEMBLY_THREAD_SMALL_ARENAS -> Passes.streamsOnSecondThread(file,
                     FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, listeners, null,
                     way == Way.REASSEMBLY_THREAD ? ReassemblyThread.ARENA : 2048);
-            case LISTENER_THREAD -> {
-                try (ListenerThread t = new ListenerThread(listeners, tick)) {
+            case LISTENER_THREAD, LISTENER_THREAD_SMALL_ARENAS -> {
+                try (ListenerThread t = new ListenerThread(listeners, tick,
+                        way == Way.LISTENER_THREAD ? ListenerThread.ARENA : 2048)) {
                     Passes.streams(file, FlowTable.DEFAULT_MAX_LIVE, TcpLimits.DEFAULT, t, c -> { }, null, t);
                 }
             }
@@ -153,7 +155,9 @@ class ReassemblyThreadTest {
         // Small arenas: batches go early, and segments larger than the arena travel alone.
         assertEquals(direct, onePass(file, Way.REASSEMBLY_THREAD_SMALL_ARENAS, false), file + " with 2 KiB arenas");
         // The diagnosis: listeners on the second thread, reading the connection and the clock.
-        assertEquals(onePass(file, Way.ONE_THREAD, true), onePass(file, Way.LISTENER_THREAD, true), file + " judging");
+        List<String> judged = onePass(file, Way.ONE_THREAD, true);
+        assertEquals(judged, onePass(file, Way.LISTENER_THREAD, true), file + " judging");
+        assertEquals(judged, onePass(file, Way.LISTENER_THREAD_SMALL_ARENAS, true), file + " judging, 2 KiB arenas");
     }
 
     @Test
