@@ -70,13 +70,10 @@ class FixtureDiagnosisTest {
         String proxy() { return expected.get("proxy").asText(); }
     }
 
-    static Stream<String> scenarios() throws IOException {
-        try (Stream<Path> s = Files.list(CAPTURES)) {
-            List<String> names = s.filter(p -> Files.exists(p.resolve("expected.json")))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
-            assertTrue(names.size() >= 20, "fixtures present: " + names);
-            return names.stream();
-        }
+    static Stream<String> scenarios() {
+        List<String> names = io.gatelens.testing.RecordedCaptures.scenarios();
+        assertTrue(names.size() >= 20, "fixtures present: " + names);
+        return names.stream();
     }
 
     static Scenario scenario(String name) throws IOException {

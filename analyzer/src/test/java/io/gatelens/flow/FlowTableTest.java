@@ -38,21 +38,15 @@ class FlowTableTest {
     @Test
     void directionFromTheKeyAgreesWithTheAddressesOnEveryRecordedCapture() throws java.io.IOException {
         int checked = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(java.nio.file.Path.of("../fixtures/captures"))) {
-            for (java.nio.file.Path d : dirs.sorted().toList()) {
-                for (String name : new String[] {"capture.pcap", "capture.pcapng"}) {
-                    java.nio.file.Path file = d.resolve(name);
-                    if (!java.nio.file.Files.exists(file)) continue;
-                    FlowTable t = new FlowTable(c -> { });
-                    try (io.gatelens.capture.PacketSource src = io.gatelens.capture.file.CaptureFiles.open(file)) {
-                        Frame f = new Frame();
-                        while (src.next(f)) {
-                            if (!decoder.decode(f, packet)) continue;
-                            Connection c = t.observe(f, packet);
-                            assertEquals(c.sentByClient(packet), t.lastSentByClient(), file + " frame " + f.number());
-                            checked++;
-                        }
-                    }
+        for (java.nio.file.Path file : io.gatelens.testing.RecordedCaptures.files()) {
+            FlowTable t = new FlowTable(c -> { });
+            try (io.gatelens.capture.PacketSource src = io.gatelens.capture.file.CaptureFiles.open(file)) {
+                Frame f = new Frame();
+                while (src.next(f)) {
+                    if (!decoder.decode(f, packet)) continue;
+                    Connection c = t.observe(f, packet);
+                    assertEquals(c.sentByClient(packet), t.lastSentByClient(), file + " frame " + f.number());
+                    checked++;
                 }
             }
         }

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +21,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class FixtureCapturesTest {
     static final Path CAPTURES = Path.of("../fixtures/captures");
 
-    static Stream<String> scenarios() throws IOException {
-        try (Stream<Path> s = Files.list(CAPTURES)) {
-            List<String> names = s.filter(p -> Files.exists(p.resolve("expected.json")))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
-            assertTrue(names.size() >= 20, "fixtures present: " + names);
-            return names.stream();
-        }
+    static Stream<String> scenarios() {
+        List<String> names = io.gatelens.testing.RecordedCaptures.scenarios();
+        assertTrue(names.size() >= 20, "fixtures present: " + names);
+        return names.stream();
     }
 
     record Run(JsonNode expected, CaptureFeeder feeder) {

@@ -24,7 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static io.gatelens.testing.TcpFrames.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -36,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * recorded capture and on a messy made-up one, whatever the batch sizes.
  */
 class ReassemblyThreadTest {
-    private static final Path CAPTURES = Path.of("../fixtures/captures");
+    private static final Path CAPTURES = io.gatelens.testing.RecordedCaptures.DIR;
 
     /** Every call as a line; each connection's lines in order, connections as they first speak. */
     private static Function<Connection, StreamListener> logging(List<String> lines, List<String> threads, long[] clock) {
@@ -162,11 +161,7 @@ class ReassemblyThreadTest {
 
     @Test
     void everyRecordedCaptureGivesTheSameEventsAsOnThePassThread() throws IOException {
-        List<Path> files;
-        try (Stream<Path> dirs = Files.list(CAPTURES)) {
-            files = dirs.sorted().flatMap(d -> Stream.of("capture.pcap", "capture.pcapng").map(d::resolve))
-                    .filter(Files::exists).toList();
-        }
+        List<Path> files = io.gatelens.testing.RecordedCaptures.files();
         assertTrue(files.size() >= 30, "recorded captures found: " + files.size());
         for (Path f : files) sameAllWays(f);
     }

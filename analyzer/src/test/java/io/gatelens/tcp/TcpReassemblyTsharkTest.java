@@ -99,14 +99,7 @@ class TcpReassemblyTsharkTest {
     @Test
     void everyRecordedCaptureMatchesTsharksFollowStream() throws Exception {
         needTshark();
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(CAPTURES)) {
-            for (Path d : dirs.sorted().toList()) {
-                for (String name : List.of("capture.pcap", "capture.pcapng")) {
-                    if (Files.isRegularFile(d.resolve(name))) files.add(d.resolve(name));
-                }
-            }
-        }
+        List<Path> files = io.gatelens.testing.RecordedCaptures.files();
         assertTrue(files.size() >= 20, "expected the recorded fixtures, found " + files);
         long connections = 0;
         for (Path file : files) {
