@@ -37,32 +37,37 @@ final class JsonRows implements AutoCloseable {
 
     /** Milliseconds, or null for a time that was not seen (negative). */
     static void millis(JsonGenerator g, String name, long nanos) throws IOException {
-        if (nanos < 0) g.writeNullField(name);
-        else {
-            // The text millis() would print, written as the number it is.
-            g.writeFieldName(name);
-            g.writeNumber(Times.millisText(nanos));
-        }
+        g.writeFieldName(name);
+        millisValue(g, nanos);
     }
 
     /** As {@link #millis(JsonGenerator, String, long)}, with the name encoded once. */
     static void millis(JsonGenerator g, SerializableString name, long nanos) throws IOException {
         g.writeFieldName(name);
+        millisValue(g, nanos);
+    }
+
+    private static void millisValue(JsonGenerator g, long nanos) throws IOException {
+        // The text millis() would print, written as the number it is.
         if (nanos < 0) g.writeNull();
         else g.writeNumber(Times.millisText(nanos));
+    }
+
+    /** A frame number, or null for one that was not seen (negative). */
+    static void frame(JsonGenerator g, String name, long frame) throws IOException {
+        g.writeFieldName(name);
+        frameValue(g, frame);
     }
 
     /** As {@link #frame(JsonGenerator, String, long)}, with the name encoded once. */
     static void frame(JsonGenerator g, SerializableString name, long frame) throws IOException {
         g.writeFieldName(name);
-        if (frame < 0) g.writeNull();
-        else g.writeNumber(frame);
+        frameValue(g, frame);
     }
 
-    /** A frame number, or null for one that was not seen (negative). */
-    static void frame(JsonGenerator g, String name, long frame) throws IOException {
-        if (frame < 0) g.writeNullField(name);
-        else g.writeNumberField(name, frame);
+    private static void frameValue(JsonGenerator g, long frame) throws IOException {
+        if (frame < 0) g.writeNull();
+        else g.writeNumber(frame);
     }
 
     @Override

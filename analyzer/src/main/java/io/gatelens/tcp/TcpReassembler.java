@@ -57,38 +57,30 @@ public final class TcpReassembler {
 
     /** One TCP segment, in capture order; {@code dir} is {@code c.sentByClient(p)} as a direction. */
     public void segment(Connection c, Direction dir, Frame frame, DecodedPacket p) {
-        segment(c, dir, frame.number(), frame.epochNanos(), p.seq(), p.ack(), p.flags(), p.window(),
-                p.payloadBuffer(), p.payloadOffset(), p.payloadLength(), p.payloadWireLength());
-    }
-
-    /**
-     * The same, from a segment's fields: frame number {@code fn} at {@code t}, sequence and ACK
-     * numbers, {@link DecodedPacket} flags, window, and the captured payload {@code buf[off, off +
-     * n)} of the {@code wireLength} bytes the segment carried. For a pass that hands segments to
-     * another thread with their payload copied.
-     */
-    public void segment(Connection c, Direction dir, long fn, long t, long seq, long ackNumber, int flags,
-                        int window, byte[] buf, int off, int n, int wireLength) {
         // The state rides on the connection: no map lookup per segment.
         State s = c.reassembly() instanceof State st && st.owner == this ? st : null;
         if (s == null) {
             s = newState(c);
             c.reassembly(s);
         }
-        segment(s, dir, fn, t, seq, ackNumber, flags, window, buf, off, n, wireLength);
+        segment(s, dir, frame.number(), frame.epochNanos(), p.seq(), p.ack(), p.flags(), p.window(),
+                p.payloadBuffer(), p.payloadOffset(), p.payloadLength(), p.payloadWireLength());
     }
 
     /**
-     * A connection's reassembly state, made before its first segment for a pass that keeps it
-     * itself (and hands it to another thread with each segment, so that thread need not read the
-     * connection the pass thread is still counting on). Nothing in it is read or changed until
-     * the first segment.
+     * A connection's reassembly state, for a caller that keeps it itself (the reassembly thread,
+     * by connection id) instead of on the connection. Nothing in it is read or changed until the
+     * first segment.
      */
     public State newState(Connection c) {
         return new State(this, c, limits.maxRetainedBytes(), rings);
     }
 
-    /** A segment, as {@link #segment(Connection, Direction, long, long, long, long, int, int, byte[], int, int, int)}, on a state made by {@link #newState}. */
+    /**
+     * A segment on a state made by {@link #newState}, from its fields: frame number {@code fn} at
+     * {@code t}, sequence and ACK numbers, {@link DecodedPacket} flags, window, and the captured
+     * payload {@code buf[off, off + n)} of the {@code wireLength} bytes the segment carried.
+     */
     public void segment(State s, Direction dir, long fn, long t, long seq, long ackNumber, int flags,
                         int window, byte[] buf, int off, int n, int wireLength) {
         if (s.listener == null) {
@@ -164,17 +156,15 @@ public final class TcpReassembler {
      * holes, a FIN still missing bytes before it follows a gap, then {@code closed}.
      */
     public void connectionDone(Connection c) {
-        connectionDone(c, c.lastFrame(), c.lastNanos());
-    }
-
-    /** The same, with the connection's last frame and its time as they were when it was done. */
-    public void connectionDone(Connection c, long fn, long t) {
         if (!(c.reassembly() instanceof State s) || s.owner != this) return;
         c.reassembly(null);
-        connectionDone(s, fn, t);
+        connectionDone(s, c.lastFrame(), c.lastNanos());
     }
 
-    /** The same, for a state made by {@link #newState}: called once, after the connection's last segment. */
+    /**
+     * The same, for a state made by {@link #newState}, with the connection's last frame and its
+     * time as they were when it was done: called once, after its last segment.
+     */
     public void connectionDone(State s, long fn, long t) {
         if (s.listener == null) return; // no segment reached it
         live--;
