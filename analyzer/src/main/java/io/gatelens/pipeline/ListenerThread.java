@@ -56,12 +56,11 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
 
     private static final class Batch {
         final Event[] events = new Event[BATCH];
-        final byte[] arena;
+        final Arena arena;
         int size;
-        int used;
 
         Batch(int arenaBytes) {
-            arena = new byte[arenaBytes];
+            arena = new Arena(arenaBytes);
             for (int i = 0; i < BATCH; i++) events[i] = new Event();
         }
     }
@@ -69,7 +68,6 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     private final Function<Connection, StreamListener> listeners;
     private final LongConsumer clockSink;
     private final BatchPipe<Batch> pipe;
-    private final int arena;
     private Batch filling;
     /** The latest TCP frame time of the pass (pass thread only). */
     private long passClock = Long.MIN_VALUE;
@@ -83,10 +81,9 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     ListenerThread(Function<Connection, StreamListener> listeners, LongConsumer clock, int arenaBytes) {
         this.listeners = listeners;
         this.clockSink = clock;
-        this.arena = arenaBytes;
-        filling = new Batch(arena);
+        filling = new Batch(arenaBytes);
         java.util.List<Batch> spares = new java.util.ArrayList<>();
-        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch(arena));
+        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch(arenaBytes));
         pipe = new BatchPipe<>("gatelens-parse", spares, BATCHES, b -> {
             for (int i = 0; i < b.size; i++) dispatch(b.events[i]);
         }, b -> {
@@ -123,15 +120,8 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
         @Override
         public void data(Direction dir, byte[] buf, int off, int len, long streamOffset, long frame, long nanos) {
             Event e = next(Kind.DATA, this, dir, frame, nanos, len);
-            if (len > arena) {
-                e.bytes = java.util.Arrays.copyOfRange(buf, off, off + len);
-                e.at = 0;
-            } else {
-                e.bytes = filling.arena;
-                e.at = filling.used;
-                System.arraycopy(buf, off, e.bytes, e.at, len);
-                filling.used += len;
-            }
+            e.bytes = filling.arena.copy(buf, off, len);
+            e.at = filling.arena.lastAt();
             e.len = len;
             e.offset = streamOffset;
         }
@@ -178,7 +168,7 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
 
     /** The next event of the batch, handing the batch over first when it has no room for {@code bytes} more. */
     private Event next(Kind kind, Relay to, Direction dir, long frame, long nanos, int bytes) {
-        if (filling.size == BATCH || (bytes <= arena && filling.used + bytes > arena)) handOff();
+        if (filling.size == BATCH || filling.arena.full(bytes)) handOff();
         Event e = filling.events[filling.size++];
         e.kind = kind;
         e.to = to;
@@ -194,7 +184,7 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     private void handOff() {
         filling = pipe.swap(filling);
         filling.size = 0;
-        filling.used = 0;
+        filling.arena.clear();
     }
 
     private void dispatch(Event e) {

@@ -46,16 +46,15 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         final int[] flags = new int[BATCH];
         final int[] window = new int[BATCH];
         final int[] wire = new int[BATCH];
+        /** Where each payload is: in the arena or, larger than it, in a copy of its own. */
+        final byte[][] bytes = new byte[BATCH][];
         final int[] at = new int[BATCH];
         final int[] len = new int[BATCH];
-        /** A payload larger than the arena: its own copy, dropped once delivered. */
-        final byte[][] own = new byte[BATCH][];
-        final byte[] arena;
+        final Arena arena;
         int size;
-        int used;
 
         Batch(int arenaBytes) {
-            arena = new byte[arenaBytes];
+            arena = new Arena(arenaBytes);
         }
     }
 
@@ -66,7 +65,6 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
      */
     private final StateMap states = new StateMap();
     private final BatchPipe<Batch> pipe;
-    private final int arena;
     private Batch filling;
 
     /** {@code listeners} gives each connection its stream listener; called on the reassembly thread. */
@@ -77,13 +75,12 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     /** With {@code arenaBytes} of payload per batch (tests make it small to send large segments apart). */
     ReassemblyThread(TcpLimits limits, Function<Connection, StreamListener> listeners, int arenaBytes) {
         this.reassembler = new TcpReassembler(limits, listeners);
-        this.arena = arenaBytes;
-        filling = new Batch(arena);
+        filling = new Batch(arenaBytes);
         java.util.List<Batch> spares = new java.util.ArrayList<>();
-        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch(arena));
+        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch(arenaBytes));
         pipe = new BatchPipe<>("gatelens-parse", spares, BATCHES, this::deliver, b -> {
             java.util.Arrays.fill(b.connection, 0, b.size, null);
-            java.util.Arrays.fill(b.own, 0, b.size, null);
+            java.util.Arrays.fill(b.bytes, 0, b.size, null);
         });
     }
 
@@ -110,15 +107,8 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
         b.window[i] = p.window();
         b.wire[i] = p.payloadWireLength();
         b.len[i] = n;
-        if (n > arena) {
-            byte[] copy = new byte[n];
-            System.arraycopy(p.payloadBuffer(), p.payloadOffset(), copy, 0, n);
-            b.own[i] = copy;
-        } else {
-            System.arraycopy(p.payloadBuffer(), p.payloadOffset(), b.arena, b.used, n);
-            b.at[i] = b.used;
-            b.used += n;
-        }
+        b.bytes[i] = b.arena.copy(p.payloadBuffer(), p.payloadOffset(), n);
+        b.at[i] = b.arena.lastAt();
         if (c.ended()) connectionDone(c);
     }
 
@@ -138,7 +128,7 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     /** The batch to add an event with {@code n} payload bytes to, handing the current one over when full. */
     private Batch room(int n) {
         Batch b = filling;
-        if (b.size == BATCH || (n <= arena && b.used + n > arena)) {
+        if (b.size == BATCH || b.arena.full(n)) {
             handOff();
             b = filling;
         }
@@ -148,7 +138,7 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
     private void handOff() {
         filling = pipe.swap(filling);
         filling.size = 0;
-        filling.used = 0;
+        filling.arena.clear();
     }
 
     private void deliver(Batch b) {
@@ -164,9 +154,8 @@ final class ReassemblyThread implements CapturePass.SegmentListener, AutoCloseab
                 s = reassembler.newState(b.connection[i]);
                 states.put(b.id[i], s);
             }
-            byte[] own = b.own[i];
             reassembler.segment(s, dir, b.frame[i], b.nanos[i], b.seq[i], b.ack[i], b.flags[i], b.window[i],
-                    own != null ? own : b.arena, own != null ? 0 : b.at[i], b.len[i], b.wire[i]);
+                    b.bytes[i], b.at[i], b.len[i], b.wire[i]);
         }
     }
 
