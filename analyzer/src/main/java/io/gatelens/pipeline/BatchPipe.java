@@ -5,17 +5,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Batches from the pass thread to one worker thread and back: a fixed set of batches cycles
+ * Batches from a producing thread (the pass) to one worker thread and back: a fixed set cycles
  * between a queue of filled ones and a queue of empty ones, so nothing is allocated once they
- * exist, and the pass waits when all are in flight instead of filling memory. Batches reach the
+ * exist, and the producer waits when all are in flight instead of filling memory. Batches reach the
  * worker in the order they were handed over. A failure on the worker is kept and rethrown on the
- * pass thread at the next hand-over or at {@link #close}; the worker goes on draining (without
- * working) so the pass never waits for ever.
+ * producer at the next hand-over or at {@link #close}; the worker goes on draining (without
+ * working) so the producer never waits for ever.
  *
  * @param <B> the batch type: {@code work} handles a filled one, {@code clear} drops what it
  *            references before it goes back to be filled
  */
-final class BatchPipe<B> implements AutoCloseable {
+public final class BatchPipe<B> {
     private final Object end = new Object();
     private final BlockingQueue<Object> full;
     private final BlockingQueue<B> free;
@@ -26,7 +26,7 @@ final class BatchPipe<B> implements AutoCloseable {
     private boolean closed;
 
     /** {@code spares}: the empty batches besides the one the pass is filling. */
-    BatchPipe(String threadName, Iterable<B> spares, int count, Consumer<B> work, Consumer<B> clear) {
+    public BatchPipe(String threadName, Iterable<B> spares, int count, Consumer<B> work, Consumer<B> clear) {
         this.full = new ArrayBlockingQueue<>(count + 2);
         this.free = new ArrayBlockingQueue<>(count + 1);
         for (B b : spares) free.add(b);
@@ -38,7 +38,7 @@ final class BatchPipe<B> implements AutoCloseable {
     }
 
     /** Hands {@code filled} over and returns an empty batch to fill next. */
-    B swap(B filled) {
+    public B swap(B filled) {
         rethrowFailure();
         try {
             full.put(filled);
@@ -71,7 +71,8 @@ final class BatchPipe<B> implements AutoCloseable {
         }
     }
 
-    void rethrowFailure() {
+    /** Rethrows a failure of the worker, if any: for a producer that checks before it fills. */
+    public void rethrowFailure() {
         Throwable t = failure;
         if (t == null) return;
         if (t instanceof RuntimeException r) throw r;
@@ -80,7 +81,7 @@ final class BatchPipe<B> implements AutoCloseable {
     }
 
     /** Hands {@code last} over (when not null), waits for the worker, and rethrows its failure. */
-    void close(B last) {
+    public void close(B last) {
         if (closed) return;
         closed = true;
         try {
@@ -92,10 +93,5 @@ final class BatchPipe<B> implements AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for " + thread.getName(), e);
         }
         rethrowFailure();
-    }
-
-    @Override
-    public void close() {
-        close(null);
     }
 }

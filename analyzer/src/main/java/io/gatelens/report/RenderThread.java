@@ -1,7 +1,10 @@
 package io.gatelens.report;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import io.gatelens.pipeline.BatchPipe;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Runs rendering work (formatting rows, writing them out) on a second thread, in submission
@@ -14,82 +17,36 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class RenderThread implements AutoCloseable {
     private static final int BATCH = 64;
-    private static final int BATCHES_QUEUED = 4;
-    private static final Runnable[] END = new Runnable[0];
+    private static final int BATCHES = 5;
 
-    private final BlockingQueue<Runnable[]> queue = new ArrayBlockingQueue<>(BATCHES_QUEUED);
-    private final Thread thread;
-    private Runnable[] batch = new Runnable[BATCH];
-    private int filled;
-    private volatile Throwable failure;
-    private boolean closed;
+    private static final class Batch {
+        final Runnable[] work = new Runnable[BATCH];
+        int size;
+    }
+
+    private final BatchPipe<Batch> pipe;
+    private Batch filling = new Batch();
 
     public RenderThread(String name) {
-        thread = new Thread(this::loop, name);
-        thread.setDaemon(true);
-        thread.start();
+        List<Batch> spares = new ArrayList<>();
+        for (int i = 0; i < BATCHES - 1; i++) spares.add(new Batch());
+        pipe = new BatchPipe<>(name, spares, BATCHES, b -> {
+            for (int i = 0; i < b.size; i++) b.work[i].run();
+        }, b -> Arrays.fill(b.work, 0, b.size, null));
     }
 
     public void submit(Runnable work) {
-        rethrowFailure();
-        batch[filled++] = work;
-        if (filled == BATCH) handOff();
-    }
-
-    private void handOff() {
-        Runnable[] full = filled == BATCH ? batch : java.util.Arrays.copyOf(batch, filled);
-        batch = new Runnable[BATCH];
-        filled = 0;
-        put(full);
-    }
-
-    private void put(Runnable[] b) {
-        try {
-            queue.put(b);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while handing rows to the render thread", e);
+        pipe.rethrowFailure();
+        filling.work[filling.size++] = work;
+        if (filling.size == BATCH) {
+            filling = pipe.swap(filling);
+            filling.size = 0;
         }
-    }
-
-    private void loop() {
-        try {
-            while (true) {
-                Runnable[] b = queue.take();
-                if (b == END) return;
-                if (failure != null) continue; // keep draining so the producer never blocks for ever
-                try {
-                    for (Runnable r : b) r.run();
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void rethrowFailure() {
-        Throwable t = failure;
-        if (t == null) return;
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error e) throw e;
-        throw new IllegalStateException(t);
     }
 
     /** Runs everything submitted, waits for it, and rethrows a failure from it. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        if (filled > 0) handOff();
-        put(END);
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the render thread", e);
-        }
-        rethrowFailure();
+        pipe.close(filling.size > 0 ? filling : null);
     }
 }
