@@ -108,9 +108,10 @@ public final class CapturePass {
                 // A mapped file cut shorter while it is read faults on the lost pages; the JVM
                 // reports it as an InternalError, at the access or a little later. It is damage
                 // like a cut file, not gatelens failing: the pass keeps what it read.
-                if (!regular || Files.size(file) >= size) throw e;
+                long now = regular ? Files.size(file) : size;
+                if (now >= size) throw e;
                 damage = new CaptureFormatException(file.toString(), frames, raw.count,
-                        "the file was cut to " + Files.size(file) + " bytes while being read");
+                        "the file was cut to " + now + " bytes while being read");
             }
             flows.finish();
             summary.finish(source.format(), source.interfaces(), size, damage);
