@@ -112,4 +112,17 @@ class MappedInputTest {
             assertFalse(in instanceof MappedInput);
         }
     }
+
+    /** Every real recorded capture reads the same mapped (in small windows) as plainly. */
+    @Test
+    void realCapturesReadTheSameMapped() throws IOException {
+        java.util.List<Path> files = KaitaiOracleTest.realCaptures();
+        assertFalse(files.isEmpty(), "the recorded captures are found");
+        for (Path f : files) {
+            if (!f.toString().endsWith(".pcap") && !f.toString().endsWith(".pcapng")) continue;
+            long[] plain = ReadAheadTest.digest(CaptureFiles.open(Files.newInputStream(f), "plain"));
+            long[] mapped = ReadAheadTest.digest(CaptureFiles.open(new MappedInput(f, 4096), "mapped"));
+            assertArrayEquals(plain, mapped, f.toString());
+        }
+    }
 }

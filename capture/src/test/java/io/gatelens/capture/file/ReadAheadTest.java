@@ -127,7 +127,7 @@ class ReadAheadTest {
     }
 
     /** Frames and a checksum of their lengths and first bytes, the source closed. */
-    private static long[] digest(io.gatelens.capture.PacketSource src) throws IOException {
+    static long[] digest(io.gatelens.capture.PacketSource src) throws IOException {
         long frames = 0, sum = 0;
         io.gatelens.capture.Frame f = new io.gatelens.capture.Frame();
         try (src) {
