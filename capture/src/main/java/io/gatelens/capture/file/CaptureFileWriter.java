@@ -35,8 +35,11 @@ import java.util.Objects;
  * ({@link System#nanoTime()}), passed in so tests need no sleeps.
  */
 public final class CaptureFileWriter implements Closeable {
-    /** Size of the record buffer: at 1 Gbit/s about 2 ms of traffic, so flushes stay rare. */
-    public static final int BUFFER_BYTES = 256 * 1024;
+    /**
+     * Size of the record buffer: 256 KiB (at 1 Gbit/s about 2 ms of traffic, so flushes stay
+     * rare) plus a record header, so one frame of libpcap's largest snaplen (262144) fits.
+     */
+    public static final int BUFFER_BYTES = 256 * 1024 + 64;
     /** Buffered records are written out once the oldest of them is this old. */
     public static final long MAX_DELAY_NANOS = 1_000_000_000L;
 
