@@ -74,6 +74,19 @@ class CaptureFileWriterTest {
         }
     }
 
+    /** A file as the capture writer writes it, for the Kaitai and libpcap cross-checks. */
+    static byte[] written(FileFormat format, boolean nanos) throws IOException {
+        Path file = Files.createTempFile("capture-writer", ".cap");
+        try {
+            try (CaptureFileWriter w = CaptureFileWriter.open(file, format, lo(nanos, 200))) {
+                writePackets(w, 0, 60, 200, 0);
+            }
+            return Files.readAllBytes(file);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     static InterfaceInfo lo(boolean nanos, int snaplen) {
         return new InterfaceInfo("lo", "Loopback", 1, snaplen, "tcp port 8080", nanos);
     }

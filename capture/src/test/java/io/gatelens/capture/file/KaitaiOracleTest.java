@@ -68,6 +68,12 @@ class KaitaiOracleTest {
             }
             files.put("written-" + order + ".pcapng", out.toByteArray());
         }
+        for (FileFormat format : FileFormat.values()) {
+            for (boolean nanos : new boolean[] {false, true}) {
+                files.put("capture-writer-" + (nanos ? "nano" : "micro") + "." + format.name().toLowerCase(),
+                        CaptureFileWriterTest.written(format, nanos));
+            }
+        }
         return files;
     }
 
