@@ -29,8 +29,8 @@ import java.util.Objects;
  * <p>Nothing is forced to the disk (no fsync): the page cache keeps what was written across a
  * killed process, not across a power cut.
  *
- * <p>If a write fails (disk full, I/O error) the file is cut back to its last whole record, so it
- * stays readable, and the writer refuses further packets. Little-endian (the byte order of the
+ * <p>If a write fails (disk full, I/O error) the file is cut back to the length it had before that
+ * write, so it still ends on a record boundary, and the writer refuses further packets. Little-endian (the byte order of the
  * hosts we capture on). Single-threaded; {@code nowNanos} is a monotonic clock reading
  * ({@link System#nanoTime()}), passed in so tests need no sleeps.
  */
@@ -58,7 +58,10 @@ public final class CaptureFileWriter implements Closeable {
     private final ByteBuffer buffer;
     private final boolean pcapng;
     private final boolean nanos;
-    /** For the rare record larger than the buffer: header, data view, trailer in one writev. */
+    /**
+     * For the rare record larger than the buffer (a snaplen above libpcap's largest): header,
+     * data, trailer in one writev. Made when first needed.
+     */
     private final ByteBuffer[] alone = new ByteBuffer[3];
     /** Bytes in the file: whole records only. */
     private long committed;
@@ -118,14 +121,9 @@ public final class CaptureFileWriter implements Closeable {
         this.nanos = iface.nanos();
         this.buffer = buffer.clear().order(ByteOrder.LITTLE_ENDIAN);
         if (pcapng) {
-            this.alone[0] = ByteBuffer.allocateDirect(EPB_HEAD).order(ByteOrder.LITTLE_ENDIAN);
-            this.alone[2] = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN);
             putSectionHeader();
             putInterface(iface);
         } else {
-            this.alone[0] = ByteBuffer.allocateDirect(PcapReader.RECORD_HEADER_LENGTH)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            this.alone[2] = ByteBuffer.allocateDirect(0);
             putPcapHeader(iface);
         }
         // The header goes out now: an empty capture is a valid file from the first moment.
@@ -389,6 +387,10 @@ public final class CaptureFileWriter implements Closeable {
 
     private void writeAlone(long epochNanos, byte[] data, int offset, int capturedLength, int originalLength,
                             int total) throws IOException {
+        if (alone[0] == null) {
+            alone[0] = ByteBuffer.allocate(EPB_HEAD).order(ByteOrder.LITTLE_ENDIAN);
+            alone[2] = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        }
         ByteBuffer head = alone[0].clear();
         ByteBuffer tail = alone[2].clear();
         if (pcapng) {
