@@ -1,10 +1,10 @@
 package io.gatelens.capture.file;
 
-import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -65,7 +65,11 @@ final class GrowingFileInput extends InputStream {
     private volatile Thread sleeper;
     private volatile FollowedCapture.Ending ending;
 
-    private FileInputStream in;
+    /**
+     * Not a FileInputStream: its channel, asked for the size, is closed for good by an interrupt of
+     * the reading thread. RandomAccessFile's read and length are plain system calls.
+     */
+    private RandomAccessFile in;
     /** Identity (device and inode on Unix) of the file opened, or null where the platform has none. */
     private Object fileKey;
     private long delivered;
@@ -144,7 +148,7 @@ final class GrowingFileInput extends InputStream {
                 if (stopAt < 0) {
                     // What is written when the stop is seen is still read; nothing after it, so
                     // a writer going on cannot keep the stop from ending.
-                    stopAt = in.getChannel().size();
+                    stopAt = in.length();
                 }
                 want = (int) Math.min(len, stopAt - delivered);
                 if (want <= 0) {
@@ -217,7 +221,7 @@ final class GrowingFileInput extends InputStream {
             throw notRegular(name);
         }
         try {
-            in = new FileInputStream(path.toFile());
+            in = new RandomAccessFile(path.toFile(), "r");
         } catch (FileNotFoundException e) {
             // Removed between the two calls: wait for it as if never seen. Anything else
             // (permission denied) is for the caller.
@@ -238,7 +242,7 @@ final class GrowingFileInput extends InputStream {
     }
 
     private void checkSameFile() throws IOException {
-        long size = in.getChannel().size();
+        long size = in.length();
         if (size < delivered) {
             throw new FileChanged(name, "was truncated to " + size + " bytes while followed ("
                     + delivered + " had been read; did a new writer start over?)");

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -292,6 +293,51 @@ class FollowedCaptureTest {
         }
     }
 
+    /** The read path of a follow is the plain reader's plus one read(2): nothing per frame. */
+    @Test
+    void readingWhatIsWrittenAllocatesNothingPerFrame() throws IOException {
+        int frames = 5000;
+        ByteArrayOutputStream pcap = new ByteArrayOutputStream();
+        ByteArrayOutputStream pcapng = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(pcap, 1, 65535, false); PcapngWriter n = new PcapngWriter(pcapng)) {
+            n.addInterface(1, 0, "eth0");
+            for (int i = 0; i < frames; i++) {
+                byte[] d = CaptureBytes.data(40 + (i * 37) % 1400, i);
+                w.write(1_000_000_000L * i, d, 0, d.length, d.length);
+                n.write(0, 1_000_000_000L * i, d, 0, d.length, d.length);
+            }
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        Path p = dir.resolve("many.cap");
+        for (byte[] file : new byte[][] {pcap.toByteArray(), pcapng.toByteArray()}) {
+            Files.write(p, file);
+            for (int round = 0; round < 3; round++) {
+                try (FollowedCapture followed = CaptureFiles.follow(p, FAST)) {
+                    followed.stop(); // the whole file is read, then the end
+                    PacketSource s = followed.source();
+                    Frame f = new Frame();
+                    // Past the largest frame the reader's buffer is final; measure from there.
+                    for (int i = 0; i < 3800; i++) {
+                        assertTrue(s.next(f));
+                    }
+                    long before = threads.getThreadAllocatedBytes(thread);
+                    int n = 0;
+                    while (s.next(f)) {
+                        n++;
+                    }
+                    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+                    assertEquals(frames - 3800, n);
+                    if (round == 2) {
+                        // 1200 frames; even 8 bytes each would be 9600.
+                        assertTrue(allocated < 4096, "allocated " + allocated + " bytes for " + n + " frames");
+                    }
+                }
+            }
+        }
+    }
+
     /** onIdle runs while the reader waits, inside source() and inside next(), on the reading thread. */
     @Test
     void onIdleRunsOnTheReadingThreadWhileItWaits() throws Exception {
@@ -364,6 +410,27 @@ class FollowedCaptureTest {
             stopper.join(TimeUnit.SECONDS.toMillis(30));
             assertEquals(FollowedCapture.Ending.STOPPED, followed.ending());
             assertFalse(followed.endedMidRecord());
+        }
+    }
+
+    /** An interrupt ends a waiting read with InterruptedIOException, the flag left set. */
+    @Test
+    void anInterruptEndsAWaitingRead() throws IOException {
+        byte[] file = fixture(PCAP);
+        List<Frames.Copy> expected = framesOf(file);
+        Path p = dir.resolve("interrupted.cap");
+        Files.write(p, file);
+        try (FollowedCapture followed = CaptureFiles.follow(p, FollowOptions.defaults().withPollNanos(HOUR))) {
+            PacketSource s = followed.source();
+            assertSameFrames(expected, read(s, expected.size()));
+            Thread.currentThread().interrupt();
+            try {
+                IOException e = assertThrows(InterruptedIOException.class, () -> s.next(new Frame()));
+                assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
+                assertTrue(Thread.currentThread().isInterrupted());
+            } finally {
+                Thread.interrupted();
+            }
         }
     }
 
