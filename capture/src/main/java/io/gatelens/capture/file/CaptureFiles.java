@@ -74,7 +74,25 @@ public final class CaptureFiles {
                 throw new CaptureFormatException(name, 0, 0, "bad gzip header (" + e.getMessage() + ")");
             }
         }
-        CountingInput input = new CountingInput(stream);
+        return reader(new CountingInput(stream), name, gzip);
+    }
+
+    /**
+     * Follows a capture file another program is still writing (tcpdump -U -w, dumpcap, gatelens
+     * capture), from its first byte; the file need not exist yet. Returns at once: the wait for the
+     * file and its header happens in {@link FollowedCapture#source()}, so a shutdown hook can be
+     * given {@link FollowedCapture#stop()} before anything is read. A path that exists but is not
+     * a regular file (a directory, a pipe) is refused here.
+     */
+    public static FollowedCapture follow(Path path, FollowOptions options) throws IOException {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw GrowingFileInput.notRegular(path.toString());
+        }
+        return new FollowedCapture(path, options);
+    }
+
+    /** The reader the first four bytes of {@code input} call for. */
+    static PacketSource reader(CountingInput input, String name, boolean gzip) throws IOException {
         int n = input.peek(4);
         String after = gzip ? " after gzip decompression" : "";
         if (n == 0) {
