@@ -1,11 +1,14 @@
 package io.gatelens.cli;
 
+import io.gatelens.capture.CaptureFormatException;
+import io.gatelens.capture.file.CaptureFiles;
+import io.gatelens.capture.file.FollowOptions;
+import io.gatelens.capture.file.FollowedCapture;
 import io.gatelens.detect.DetectOptions;
 import io.gatelens.http.HttpLimits;
 import io.gatelens.pipeline.Passes;
 import io.gatelens.proxy.AnalysisSummary;
 import io.gatelens.proxy.CorrelationLimits;
-import io.gatelens.proxy.EndpointPattern;
 import io.gatelens.proxy.ProxyCorrelator;
 import io.gatelens.proxy.Roles;
 import io.gatelens.report.AnalyzeReport;
@@ -16,8 +19,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true,
@@ -36,28 +37,39 @@ final class AnalyzeCommand extends CaptureCommand implements Callable<Integer> {
     @Mixin
     OutputFormat format;
 
-    @Option(names = "--proxy", paramLabel = "HOST:PORT", converter = PatternConverter.class,
-            description = "A listener of the proxy: connections to it are the client leg. Repeatable. "
-                    + "HOST is an IP address ([IPv6] in brackets) or localhost; *:PORT or PORT for any address.")
-    List<EndpointPattern> proxies = new ArrayList<>();
+    @Mixin
+    DiagnoseOptions diagnose;
 
-    @Option(names = "--upstream", paramLabel = "HOST:PORT", converter = PatternConverter.class,
-            description = "An upstream of the proxy: connections to it are the upstream leg. Repeatable; same forms "
-                    + "as --proxy.")
-    List<EndpointPattern> upstreams = new ArrayList<>();
+    @Option(names = "--follow",
+            description = "Read FILE while another program (tcpdump -U -w, dumpcap, gatelens capture -w) is still "
+                    + "writing it, printing each finding as it is judged; the file may not exist yet. Ctrl-C or "
+                    + "SIGTERM stops it: what the file holds then is read, and the summary follows.")
+    boolean follow;
 
-    @Option(names = "--proxy-buffer-size", paramLabel = "BYTES", defaultValue = "4096",
-            description = "The proxy's buffer for an upstream response head (nginx proxy_buffer_size, HAProxy "
-                    + "tune.bufsize): a larger head is a 502. Default: ${DEFAULT-VALUE}, nginx's on x86-64.")
-    int proxyBufferSize;
+    @Option(names = "--follow-idle", paramLabel = "SECONDS",
+            description = "With --follow: also stop once the file has not grown for this long (its writer ended). "
+                    + "Default: wait until stopped.")
+    double followIdle;
+
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "1",
+            description = "With --follow: how long an exchange waits for its partner on the other leg before it is "
+                    + "judged and printed (without --follow: " + CorrelationLimits.DEFAULT_HORIZON_SECONDS
+                    + " s). Default: ${DEFAULT-VALUE}.")
+    double settle;
+
+    @Option(names = "--status-every", paramLabel = "SECONDS", defaultValue = "5",
+            description = "With --follow: a status line on standard error this often while the file is not "
+                    + "growing (bytes read, connections held, client 5xx, top cause); 0 for none. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double statusEvery;
 
     @Override
     public Integer call() throws Exception {
-        if (proxyBufferSize < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--proxy-buffer-size must be at least 1");
-        }
+        DetectOptions options = diagnose.detectOptions(spec.commandLine());
+        if (follow) return follow(options);
+        if (followIdle != 0) throw new CommandLine.ParameterException(spec.commandLine(), "--follow-idle needs --follow");
         CorrelationLimits limits = CorrelationLimits.DEFAULT;
-        Roles roles = new Roles(proxies, upstreams, limits.maxEndpoints());
+        Roles roles = diagnose.roles(limits);
         Passes.Result result;
         ProxyCorrelator correlator;
         AnalysisSummary summary;
@@ -66,7 +78,7 @@ final class AnalyzeCommand extends CaptureCommand implements Callable<Integer> {
             // Correlation and the report run on a second thread, beside the pass.
             try (RenderThread render = new RenderThread("gatelens-correlate")) {
                 result = Passes.diagnose(file, maxConnections(), HttpLimits.DEFAULT,
-                        DetectOptions.DEFAULT.withProxyBufferSize(proxyBufferSize), correlator.through(render),
+                        options, correlator.through(render),
                         progress());
             }
             correlator.finish();
@@ -90,15 +102,37 @@ final class AnalyzeCommand extends CaptureCommand implements Callable<Integer> {
         return code;
     }
 
-    /** --proxy / --upstream values; a bad one is a usage error (exit 2) naming what is wrong. */
-    static final class PatternConverter implements CommandLine.ITypeConverter<EndpointPattern> {
-        @Override
-        public EndpointPattern convert(String value) {
+    /** --follow: the live form of the diagnosis over a file still being written. */
+    private int follow(DetectOptions options) throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (followIdle < 0 || settle < 0 || statusEvery < 0) {
+            throw new CommandLine.ParameterException(cl, "--follow-idle, --settle and --status-every must not be negative");
+        }
+        FollowedCapture[] followed = new FollowedCapture[1];
+        LiveAnalysis analysis = new LiveAnalysis(out(), err(), format.json(), file.toString(), diagnose,
+                (long) (settle * 1e9), quiet ? 0 : (long) (statusEvery * 1e9),
+                () -> "read " + (followed[0] == null ? 0 : followed[0].bytesRead()) + " bytes");
+        FollowOptions fo = FollowOptions.defaults().withIdleTimeoutNanos((long) (followIdle * 1e9))
+                .withOnIdle(() -> analysis.tick(System.nanoTime()));
+        Passes.Result result;
+        try (FollowedCapture f = CaptureFiles.follow(file, fo)) {
+            followed[0] = f;
+            Signals signals = Signals.install(f::stop);
             try {
-                return EndpointPattern.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+                result = analysis.run(f.source(), maxConnections(), options);
+            } finally {
+                signals.restore();
             }
+            int code = analysis.finish(finish(result.summary(), result.flows()), file.toString(), false);
+            if (f.endedMidRecord()) {
+                CaptureFormatException cut = f.cutRecord();
+                err().println("gatelens: " + file + ": following " + (f.ending() == FollowedCapture.Ending.IDLE_TIMEOUT
+                        ? "ended (no growth for " + followIdle + " s)" : "stopped") + " while frame " + cut.frameNumber()
+                        + " was still being written: its " + f.cutRecordBytes() + " bytes (at offset "
+                        + cut.byteOffset() + ") are not analyzed");
+                err().flush();
+            }
+            return code;
         }
     }
 }

@@ -133,6 +133,11 @@ abstract class CaptureCommand {
                     + " (--max-connections " + flows.maxLive() + "); " + flows.releasedEarly()
                     + " idle connections were released early, so a later frame of one counts as a new connection");
         }
+        if (flows.expiredIdle() > 0) {
+            err.println("gatelens: " + file + ": " + flows.expiredIdle() + " connections had no frame for "
+                    + FlowTable.IDLE_TIMEOUT_NANOS / 1_000_000_000L + " s and were let go before they ended; "
+                    + "a later frame of one counts as a new connection");
+        }
         if (summary.damage() != null) {
             err.println("gatelens: " + summary.damage().getMessage() + " (results cover the "
                     + summary.frames() + " frames before it)");

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * memory holds only the connections still live, however long the capture.
  *
  * <p>A connection is done when it has ended (FIN both ways, or RST) and seen no frame for
- * {@link #ENDED_LINGER_NANOS} of capture time, or at {@link #finish()}. The live table is capped:
+ * {@link #ENDED_LINGER_NANOS} of capture time, when it has seen no frame for
+ * {@link #IDLE_TIMEOUT_NANOS} (counted), or at {@link #finish()}. The live table is capped:
  * past {@code maxLive} the connection that ended longest ago goes first; when none has ended, the
  * least recently active ones are released early (a sixty-fourth of the table at a time), and
  * that is counted and reported, since a later frame of one starts a new connection with guessed
@@ -28,6 +29,16 @@ public final class FlowTable {
      * sooner, before any live one.
      */
     static final long ENDED_LINGER_NANOS = 30_000_000_000L;
+    /**
+     * A connection with no frame for this long (capture time) is let go, ended or not, and
+     * counted: Zeek's tcp_inactivity_timeout (5 min). It is longer than nginx's and HAProxy's
+     * keep-alive timeouts (75 s, and 60 s for nginx's upstream keep-alive), so only connections
+     * the capture lost the end of, or very quiet WebSockets, reach it; a long live capture then
+     * does not hold them forever.
+     */
+    public static final long IDLE_TIMEOUT_NANOS = 300_000_000_000L;
+    /** How often (capture time) the table is swept for idle connections: one scan, not one per frame. */
+    static final long IDLE_SWEEP_NANOS = 10_000_000_000L;
 
     private final int maxLive;
     private final Consumer<Connection> done;
@@ -41,6 +52,8 @@ public final class FlowTable {
     private long nextId;
     private long releasedEarly;
     private long limitHitAtFrame;
+    private long expiredIdle;
+    private long nextSweep = Long.MIN_VALUE;
 
     public FlowTable(Consumer<Connection> done) {
         this(DEFAULT_MAX_LIVE, done);
@@ -56,6 +69,7 @@ public final class FlowTable {
     public Connection observe(Frame frame, DecodedPacket p) {
         long now = frame.epochNanos();
         releaseLingering(now);
+        if (now >= nextSweep) expireIdle(now);
         probe.set(p);
         // Segments often come in runs per connection: the last one found is checked first.
         Connection c = last != null && !last.released && probe.equals(last.key) ? last : live.get(probe);
@@ -109,6 +123,26 @@ public final class FlowTable {
         for (int i = 0; i < batch; i++) {
             releasedEarly++;
             release(all.get(i));
+        }
+    }
+
+    /** Lets go of connections silent for {@link #IDLE_TIMEOUT_NANOS}, in id order. */
+    private void expireIdle(long now) {
+        boolean first = nextSweep == Long.MIN_VALUE;
+        nextSweep = now + IDLE_SWEEP_NANOS;
+        if (first || live.size() == 0) return;
+        List<Connection> idle = null;
+        for (Connection c : live.values()) {
+            if (now - c.lastNanos > IDLE_TIMEOUT_NANOS) {
+                if (idle == null) idle = new ArrayList<>();
+                idle.add(c);
+            }
+        }
+        if (idle == null) return;
+        idle.sort(Comparator.comparingLong(Connection::id));
+        for (Connection c : idle) {
+            if (!c.ended()) expiredIdle++;
+            release(c);
         }
     }
 
@@ -179,6 +213,9 @@ public final class FlowTable {
     public long releasedEarly() { return releasedEarly; }
 
     public boolean limitHit() { return limitHitAtFrame > 0; }
+
+    /** Connections let go after {@link #IDLE_TIMEOUT_NANOS} without a frame, before they ended. */
+    public long expiredIdle() { return expiredIdle; }
 
     public long limitHitAtFrame() { return limitHitAtFrame; }
 }

@@ -82,41 +82,58 @@ public final class CapturePass {
             throw e;
         }
         try (PacketSource source = opened) {
-            long frames = 0;
-            Frame frame = new Frame();
-            DecodedPacket packet = new DecodedPacket();
-            PacketDecoder decoder = new PacketDecoder();
-            CaptureFormatException damage = null;
-            try {
-                while (source.next(frame)) {
-                    if (progress != null && (++frames & (PROGRESS_EVERY - 1)) == 0) {
-                        progress.progress(raw.count, total, frames);
-                    }
-                    decoder.decode(frame, packet);
-                    summary.onFrame(frame, packet);
-                    if (packet.isTcp()) {
-                        Connection c = flows.observe(frame, packet);
-                        if (segments != null) {
-                            segments.segment(c, flows.lastSentByClient() ? Direction.CLIENT_TO_SERVER
-                                    : Direction.SERVER_TO_CLIENT, frame, packet);
-                        }
-                    }
-                }
-            } catch (CaptureFormatException e) {
-                damage = e;
-            } catch (InternalError e) {
-                // A mapped file cut shorter while it is read faults on the lost pages; the JVM
-                // reports it as an InternalError, at the access or a little later. It is damage
-                // like a cut file, not gatelens failing: the pass keeps what it read.
-                long now = regular ? Files.size(file) : size;
-                if (now >= size) throw e;
-                damage = new CaptureFormatException(file.toString(), frames, raw.count,
-                        "the file was cut to " + now + " bytes while being read");
-            }
-            flows.finish();
-            summary.finish(source.format(), source.interfaces(), size, damage);
+            read(source, summary, raw, total, regular ? file : null, size);
         }
         return summary;
+    }
+
+    /**
+     * Reads frames from {@code source} until it ends (a live capture that was stopped, a followed
+     * file that was let go) or is damaged. Same as a file's pass, frame for frame.
+     */
+    public CaptureSummary run(PacketSource source) throws IOException {
+        CaptureSummary summary = new CaptureSummary(source.name());
+        read(source, summary, null, -1, null, -1);
+        return summary;
+    }
+
+    /** {@code counted} (may be null) gives bytes read for progress; {@code file} is for a mapping fault. */
+    private void read(PacketSource source, CaptureSummary summary, CountingStream counted, long total,
+                      Path file, long size) throws IOException {
+        long frames = 0;
+        Frame frame = new Frame();
+        DecodedPacket packet = new DecodedPacket();
+        PacketDecoder decoder = new PacketDecoder();
+        CaptureFormatException damage = null;
+        try {
+            while (source.next(frame)) {
+                if (progress != null && (++frames & (PROGRESS_EVERY - 1)) == 0) {
+                    progress.progress(counted == null ? -1 : counted.count, total, frames);
+                }
+                decoder.decode(frame, packet);
+                summary.onFrame(frame, packet);
+                if (packet.isTcp()) {
+                    Connection c = flows.observe(frame, packet);
+                    if (segments != null) {
+                        segments.segment(c, flows.lastSentByClient() ? Direction.CLIENT_TO_SERVER
+                                : Direction.SERVER_TO_CLIENT, frame, packet);
+                    }
+                }
+            }
+        } catch (CaptureFormatException e) {
+            damage = e;
+        } catch (InternalError e) {
+            // A mapped file cut shorter while it is read faults on the lost pages; the JVM
+            // reports it as an InternalError, at the access or a little later. It is damage
+            // like a cut file, not gatelens failing: the pass keeps what it read.
+            if (file == null) throw e;
+            long now = Files.size(file);
+            if (now >= size) throw e;
+            damage = new CaptureFormatException(file.toString(), frames, counted.count,
+                    "the file was cut to " + now + " bytes while being read");
+        }
+        flows.finish();
+        summary.finish(source.format(), source.interfaces(), size, damage);
     }
 
     public FlowTable flows() {

@@ -1,6 +1,7 @@
 package io.gatelens.pipeline;
 
 import io.gatelens.anomaly.Anomaly;
+import io.gatelens.capture.PacketSource;
 import io.gatelens.detect.ConnectionRecorder;
 import io.gatelens.detect.DetectOptions;
 import io.gatelens.detect.Diagnosis;
@@ -51,11 +52,25 @@ public final class Passes {
                                   Function<Connection, StreamListener> listeners,
                                   Consumer<Connection> done, CapturePass.Progress progress,
                                   LongConsumer clock) throws IOException {
+        return streams(pass -> pass.run(file), maxConnections, limits, listeners, done, progress, clock, null);
+    }
+
+    /** Where a pass reads its frames from: a file, or a source already open (live, followed). */
+    @FunctionalInterface
+    interface Input {
+        CaptureSummary readWith(CapturePass pass) throws IOException;
+    }
+
+    private static Result streams(Input input, int maxConnections, TcpLimits limits,
+                                  Function<Connection, StreamListener> listeners,
+                                  Consumer<Connection> done, CapturePass.Progress progress,
+                                  LongConsumer clock, Consumer<FlowTable> opened) throws IOException {
         TcpReassembler reassembler = new TcpReassembler(limits, listeners);
         FlowTable flows = new FlowTable(maxConnections, c -> {
             reassembler.connectionDone(c);
             done.accept(c);
         });
+        if (opened != null) opened.accept(flows);
         // A connection's streams are finished as soon as it ends (FIN both ways, or RST), not when
         // the flow table lets it go: at thousands of connections a second, holding parsers for the
         // table's linger would make memory grow with the capture. Late segments (the last ACK)
@@ -69,7 +84,7 @@ public final class Passes {
                 reassembler.connectionDone(c);
             }
         };
-        CaptureSummary summary = new CapturePass(flows, segments, progress).run(file);
+        CaptureSummary summary = input.readWith(new CapturePass(flows, segments, progress));
         return new Result(summary, flows);
     }
 
@@ -130,6 +145,31 @@ public final class Passes {
         }, diagnosis::clock)) {
             result = streams(file, maxConnections, TcpLimits.DEFAULT, parse, c -> { }, progress, parse);
         }
+        diagnosis.finish();
+        return result;
+    }
+
+    /**
+     * The same diagnosis on a source already open, all on the calling thread: for a live capture
+     * or a followed file, where the source's ticks run on this thread too and a second thread's
+     * batches would hold findings back while the link is quiet. Per frame it is the file's pass
+     * (tests check the one-thread and two-thread forms agree). {@code opened} (may be null) gets
+     * the flow table before the first frame, for a status line; {@code frameTimes} (may be null)
+     * each TCP frame's time.
+     */
+    public static Result diagnose(PacketSource source, int maxConnections, HttpLimits limits, DetectOptions options,
+                                  DiagnosisSink sink, Consumer<FlowTable> opened, LongConsumer frameTimes)
+            throws IOException {
+        Diagnosis diagnosis = new Diagnosis(options, sink);
+        HttpWiring http = new HttpWiring(limits);
+        Result result = streams(pass -> pass.run(source), maxConnections, TcpLimits.DEFAULT, c -> {
+            ConnectionRecorder recorder = diagnosis.open(c);
+            recorder.attach(http.listenerFor(c, recorder::exchange, recorder::connectionAnomaly));
+            return recorder;
+        }, c -> { }, null, frameTimes == null ? diagnosis::clock : t -> {
+            diagnosis.clock(t);
+            frameTimes.accept(t);
+        }, opened);
         diagnosis.finish();
         return result;
     }

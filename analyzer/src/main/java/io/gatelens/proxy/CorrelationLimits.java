@@ -18,12 +18,22 @@ package io.gatelens.proxy;
  */
 public record CorrelationLimits(long horizonNanos, int maxPending, int maxParked, int maxCandidates,
                                 int maxEndpoints) {
+    /** The horizon of a file's analysis, in seconds (for help texts). */
+    public static final long DEFAULT_HORIZON_SECONDS = 120;
     public static final CorrelationLimits DEFAULT =
-            new CorrelationLimits(120_000_000_000L, 5_000, 10_000, 1_024, 4_096);
+            new CorrelationLimits(DEFAULT_HORIZON_SECONDS * 1_000_000_000L, 5_000, 10_000, 1_024, 4_096);
 
     public CorrelationLimits {
         if (horizonNanos < 0 || maxPending < 1 || maxParked < 0 || maxCandidates < 1 || maxEndpoints < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
+    }
+
+    /**
+     * The same with another horizon: a live analysis judges after a short settle time instead, so
+     * that findings come out while it happens.
+     */
+    public CorrelationLimits withHorizonNanos(long nanos) {
+        return new CorrelationLimits(nanos, maxPending, maxParked, maxCandidates, maxEndpoints);
     }
 }

@@ -281,6 +281,14 @@ public final class ProxyCorrelator implements DiagnosisSink {
         roles.of(timings.upstream()).timings = timings;
     }
 
+    /**
+     * Capture time has reached {@code nanos} though no frame said so: a live capture on a quiet
+     * link. What has waited out the horizon is judged, as a later frame would have it judged.
+     */
+    public void tick(long nanos) {
+        advance(nanos);
+    }
+
     /** The capture is over: everything still held is judged, in arrival order. */
     public void finish() {
         while (!parked.isEmpty()) judgeAndDrop(parked);
