@@ -189,4 +189,25 @@ class FlowTableTest {
         assertFalse(table.limitHit(), "releasing a connection that is over loses nothing");
         assertEquals(0, table.releasedEarly());
     }
+
+    @Test
+    void aConnectionSilentForTheIdleTimeoutIsLetGoCountedAndALaterFrameStartsAnotherOne() {
+        long idleMs = FlowTable.IDLE_TIMEOUT_NANOS / 1_000_000;
+        handshake(0, 40000, 1);
+        Connection quiet = send(5, "10.0.0.1", 40000, "10.0.0.2", 80, ACK | PSH, 2, 5001, 10);
+        handshake(1_000, 40001, 1); // a second one, active all along
+        for (long t = 60_000; t <= idleMs + 60_000; t += 60_000) {
+            send(t, "10.0.0.1", 40001, "10.0.0.2", 80, ACK, 2, 5001, 0);
+        }
+        // A sweep runs every few seconds of capture time: by now the quiet one is past the timeout.
+        assertEquals(List.of(quiet), done, "only the silent connection goes");
+        assertEquals(1, table.expiredIdle());
+        assertFalse(table.limitHit(), "letting an idle connection go is not the table being full");
+        Connection again = send(idleMs + 61_000, "10.0.0.1", 40000, "10.0.0.2", 80, ACK | PSH, 12, 5001, 10);
+        assertNotSame(quiet, again, "its later frame counts as a new connection");
+        // An ended connection past the timeout is let go too, but it was over: not counted.
+        send(idleMs + 62_000, "10.0.0.2", 80, "10.0.0.1", 40001, RST, 5001, 0, 0);
+        send(2 * idleMs + 130_000, "10.0.0.9", 1234, "10.0.0.2", 80, SYN, 1, 0, 0);
+        assertEquals(2, table.expiredIdle(), "the resumed one went idle again; the reset one ended: " + done);
+    }
 }
