@@ -113,7 +113,7 @@ final class AnalyzeCommand extends CaptureCommand implements Callable<Integer> {
                 (long) (settle * 1e9), quiet ? 0 : (long) (statusEvery * 1e9),
                 () -> "read " + (followed[0] == null ? 0 : followed[0].bytesRead()) + " bytes");
         FollowOptions fo = FollowOptions.defaults().withIdleTimeoutNanos((long) (followIdle * 1e9))
-                .withOnIdle(() -> analysis.tick(System.nanoTime()));
+                .withOnIdle(() -> analysis.tick(System.nanoTime()), LiveAnalysis.TICK_NANOS);
         Passes.Result result;
         try (FollowedCapture f = CaptureFiles.follow(file, fo)) {
             followed[0] = f;

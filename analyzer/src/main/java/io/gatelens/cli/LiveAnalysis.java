@@ -27,9 +27,12 @@ final class LiveAnalysis {
      * How far behind its estimate of capture time the correlation's clock is moved on a quiet link:
      * packets reach gatelens up to libpcap's timeout (100 ms) or a writer's flush after their
      * timestamp, so judging at the estimate itself could judge an exchange before its partner's
-     * frames were read.
+     * frames were read. libpcap's timeout is 100 ms; ticks come every {@link #TICK_NANOS}.
      */
-    static final long CLOCK_LAG_NANOS = 500_000_000L;
+    static final long CLOCK_LAG_NANOS = 150_000_000L;
+
+    /** How often the pass's thread ticks while capturing or following: the finding's delay's grain. */
+    static final long TICK_NANOS = 100_000_000L;
 
     private final LiveReport report;
     private final ProxyCorrelator correlator;
@@ -72,7 +75,11 @@ final class LiveAnalysis {
     void tick(long monotonicNanos) {
         if (lastFrameNanos != anchorFrameNanos) {
             anchorFrameNanos = lastFrameNanos;
-            anchorMonotonic = monotonicNanos;
+            // A frame stamped by this machine's clock within the last second (a live capture, a file
+            // being written here) is as old as that clock says; any other is taken as stamped now,
+            // which only makes the wait longer.
+            long age = System.currentTimeMillis() * 1_000_000L - lastFrameNanos;
+            anchorMonotonic = monotonicNanos - (age > 0 && age < 1_000_000_000L ? age : 0);
         }
         if (anchorFrameNanos != Long.MIN_VALUE) {
             correlator.tick(anchorFrameNanos + (monotonicNanos - anchorMonotonic) - CLOCK_LAG_NANOS);

@@ -46,8 +46,6 @@ import java.util.concurrent.Callable;
                 "3:the capture failed part-way (the interface went away, the disk filled); results cover what came before",
                 "70:internal error in gatelens"})
 final class LiveCaptureCommand implements Callable<Integer> {
-    /** How often the file is flushed, the analysis's clock moved on, and -G and --duration checked. */
-    static final long TICK_NANOS = 250_000_000L;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -230,7 +228,7 @@ final class LiveCaptureCommand implements Callable<Integer> {
         CaptureInterface iface = new CaptureInterface(0, capture.linkType(), capture.snaplen(), capture.device(),
                 capture.description(), expression == null ? "" : expression);
         LiveSource source = new LiveSource(capture.device(), queue, iface,
-                writer == null ? null : f -> live.write(f), live::tick, System::nanoTime, TICK_NANOS);
+                writer == null ? null : f -> live.write(f), live::tick, System::nanoTime, LiveAnalysis.TICK_NANOS);
 
         int code = ExitCodes.OK;
         LiveAnalysis analysis = analyze ? new LiveAnalysis(spec.commandLine().getOut(), err, format.json(),
