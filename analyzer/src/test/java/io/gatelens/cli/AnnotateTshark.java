@@ -77,6 +77,11 @@ final class AnnotateTshark {
         return rows;
     }
 
+    /** {@code tshark -r file -x}: every frame's bytes as a hex dump, nothing else. */
+    static String hexDump(Path file) throws IOException {
+        return run(List.of("tshark", "-n", "-r", file.toString(), "-x"));
+    }
+
     /** capinfos's report of {@code file}. */
     static String capinfos(Path file) throws IOException {
         return run(List.of("capinfos", file.toString()));
