@@ -9,6 +9,7 @@ import io.gatelens.finding.FindingSink;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -27,8 +28,14 @@ import java.util.List;
  * marked findings are exactly 1..N), and {@link #firstUnmarked()} says where that began.
  */
 public final class FrameComments implements FindingSink {
-    /** The default cap on comments kept: about 30 MB of index plus the findings' sentences. */
+    /**
+     * The default cap on comments kept. At the cap, with findings of three comments each, about
+     * 75 MB: 24 MB of index, the rest the findings' first sentences (which carry their own
+     * numbers, so each is a string of its own).
+     */
     public static final int MAX_COMMENTS = 1_000_000;
+    /** Distinct evidence texts shared: they repeat ("upstream RST, no response byte") but are built per finding. */
+    private static final int MAX_SHARED_TEXTS = 4_096;
     /** Longest comment, in UTF-8 bytes; a longer one is cut and ends with "...". */
     public static final int MAX_COMMENT_BYTES = 1_000;
     /**
@@ -60,6 +67,7 @@ public final class FrameComments implements FindingSink {
     private String[] sentence = new String[16];
     private int marked;
 
+    private final HashMap<String, String> shared = new HashMap<>();
     private long findings;
     private final long[] bySeverity = new long[SEVERITIES.length];
     private long firstUnmarked = -1;
@@ -108,9 +116,16 @@ public final class FrameComments implements FindingSink {
         clientStatus[n] = client == null ? -1 : client.status();
         sentence[n] = firstSentence(f.explanation());
         for (Evidence e : evidence) {
-            if (e.frame() > 0) add(e.frame(), n, e.what() == null ? "" : e.what());
+            if (e.frame() > 0) add(e.frame(), n, share(e.what() == null ? "" : e.what()));
         }
         if (clientFrame > 0) add(clientFrame, n, null);
+    }
+
+    private String share(String text) {
+        String known = shared.get(text);
+        if (known != null) return known;
+        if (shared.size() < MAX_SHARED_TEXTS) shared.put(text, text);
+        return text;
     }
 
     private void add(long frame, int finding, String text) {
@@ -173,6 +188,7 @@ public final class FrameComments implements FindingSink {
             for (int i = 0; i < comments; i++) sorted[i] = frames[i] << INDEX_BITS | i;
             Arrays.sort(sorted);
             frames = null; // the keys hold them now
+            shared.clear();
         }
         return sorted;
     }
