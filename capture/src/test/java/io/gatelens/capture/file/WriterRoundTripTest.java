@@ -5,6 +5,7 @@ import io.gatelens.capture.CaptureInterface;
 import io.gatelens.capture.Frame;
 import io.gatelens.capture.PacketSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,12 +13,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WriterRoundTripTest {
     private static final long T0 = 1_700_000_000_123_456_789L;
@@ -109,6 +113,67 @@ class WriterRoundTripTest {
                     new CaptureInterface(1, 276, 0, "any-ünïcode", "", ""),
                     new CaptureInterface(2, 101, 128, "", "", "")), r.interfaces());
         }
+    }
+
+    /**
+     * The options an annotated copy needs: a section comment and the writing application, an
+     * interface's description and filter, and several comments on one packet, read back by our
+     * reader and by tshark/capinfos (the reader returns only the first packet comment; tshark
+     * lists them all).
+     */
+    @ParameterizedTest(name = "bigEndian={0}")
+    @CsvSource({"false", "true"})
+    void pcapngWriterOptions(boolean bigEndian, @TempDir Path dir) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteOrder order = bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        try (PcapngWriter w = new PcapngWriter(out, order, "made by a test, ünïcode", "gatelens test")) {
+            assertEquals(0, w.addInterface(1, 65535, "lo", "Loopback", "tcp port 80"));
+            assertEquals(1, w.addInterface(276, 0, null, "", null));
+            for (int i = 0; i < 6; i++) {
+                byte[] d = CaptureBytes.data(20 + i, i);
+                List<String> comments = switch (i % 3) {
+                    case 0 -> List.of();
+                    case 1 -> List.of("first " + i);
+                    default -> List.of("first " + i, "second, with a comma", "");
+                };
+                w.writeWithComments(i % 2, T0 + i, d, 0, d.length, d.length + 3, comments);
+            }
+        }
+        byte[] file = out.toByteArray();
+        try (PcapngReader r = new PcapngReader(new ByteArrayInputStream(file), "w")) {
+            Frame f = new Frame();
+            for (int i = 0; i < 6; i++) {
+                assertTrue(r.next(f));
+                assertEquals(T0 + i, f.epochNanos());
+                assertEquals(i % 2, f.interfaceIndex());
+                assertArrayEquals(CaptureBytes.data(20 + i, i), Frames.Copy.of(f).data());
+                assertEquals(i % 3 == 0 ? null : "first " + i, r.lastComment());
+            }
+            assertEquals(false, r.next(f));
+            assertEquals(List.of(new CaptureInterface(0, 1, 65535, "lo", "Loopback", "tcp port 80"),
+                    new CaptureInterface(1, 276, 0, "", "", "")), r.interfaces());
+        }
+
+        Tshark.require();
+        Path p = dir.resolve("options.pcapng");
+        Files.write(p, file);
+        List<String[]> rows = Tshark.fields(p, "frame.number", "frame.comment", "frame.time_epoch", "frame.len");
+        assertEquals(6, rows.size());
+        for (int i = 0; i < 6; i++) {
+            String expected = switch (i % 3) {
+                case 0 -> "";
+                case 1 -> "first " + i;
+                default -> "first " + i + ",second, with a comma,";
+            };
+            assertEquals(expected, rows.get(i)[1], "frame " + (i + 1));
+            assertEquals(T0 + i, TsharkGoldenTest.epochNanos(rows.get(i)[2]));
+            assertEquals(20 + i + 3, Integer.parseInt(rows.get(i)[3]));
+        }
+        String info = Tshark.capinfos(p);
+        assertTrue(info.contains("Capture comment:     made by a test, ünïcode"), info);
+        assertTrue(info.contains("Capture application: gatelens test"), info);
+        assertTrue(info.contains("Description = Loopback"), info);
+        assertTrue(info.contains("Filter string = tcp port 80"), info);
     }
 
     @Test
