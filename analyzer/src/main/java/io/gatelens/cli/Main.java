@@ -24,7 +24,7 @@ import java.util.function.Supplier;
         versionProvider = Main.Version.class,
         description = "Reads the packets between a reverse proxy and its upstreams and says what happened.",
         subcommands = {AnalyzeCommand.class, LiveCaptureCommand.class, InterfacesCommand.class, InfoCommand.class, ConversationsCommand.class, StreamsCommand.class,
-                TransactionsCommand.class, CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
+                TransactionsCommand.class, TimelineCommand.class, CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:read to the end, nothing wrong found",
