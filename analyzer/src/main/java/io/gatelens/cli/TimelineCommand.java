@@ -33,6 +33,7 @@ import java.util.function.IntSupplier;
                 "0:the timeline shows no error-severity finding",
                 "1:the timeline shows an error-severity finding",
                 "2:bad usage, nothing matched the selector, or the input could not be read",
+                "3:input damaged part-way; the timeline covers the frames before the damage",
                 "70:internal error in gatelens"})
 final class TimelineCommand extends CaptureCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -74,11 +75,12 @@ final class TimelineCommand extends CaptureCommand implements Callable<Integer> 
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        diagnose.detectOptions(cl);
+        Timelines.Options options = new Timelines.Options(diagnose.proxies, diagnose.upstreams,
+                diagnose.detectOptions(cl), maxConnections());
         Selector selector = selector(cl);
-        Timeline timeline;
+        Timelines.Built<Timeline> built;
         try {
-            timeline = Timelines.one(file, selector);
+            built = Timelines.one(file, selector, options);
         } catch (IllegalArgumentException e) {
             // Nothing matched: the user's word was wrong, not the program. One line, no usage screen.
             clearProgress();
@@ -86,15 +88,20 @@ final class TimelineCommand extends CaptureCommand implements Callable<Integer> 
             err().flush();
             return ExitCodes.USAGE_OR_UNREADABLE;
         }
+        Timeline timeline = built.value();
         if (format.json()) TimelineJson.write(out(), timeline);
         else TimelineText.write(out(), file.toString(), timeline,
                 style(env, terminal().stdoutIsTerminal(), noColor, terminalColumns));
-        out().flush();
-        // As analyze: 1 when what is shown holds an error, so scripts can test for it.
-        for (Timeline.Numbered n : timeline.findings()) {
-            if (n.finding().severity() == Severity.ERROR) return ExitCodes.PROBLEMS_FOUND;
+        // Damage and caps of the pass that recorded the events, as every file command says them.
+        int code = finish(built.pass().summary(), built.pass().flows());
+        // As analyze: 1 when what is shown holds an error, so scripts can test for it; damage
+        // outranks it, since a finding from a cut file may be an artefact of the cut.
+        if (code == ExitCodes.OK) {
+            for (Timeline.Numbered n : timeline.findings()) {
+                if (n.finding().severity() == Severity.ERROR) return ExitCodes.PROBLEMS_FOUND;
+            }
         }
-        return ExitCodes.OK;
+        return code;
     }
 
     private Selector selector(CommandLine cl) {

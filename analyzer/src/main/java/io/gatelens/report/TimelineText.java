@@ -56,7 +56,7 @@ public final class TimelineText {
         out.flush();
     }
 
-    /** The text an event shows after its arrow: what happened, then the builder's words. */
+    /** The text an event shows after its arrow: the builder's words, or the kind when it has none. */
     static String label(TimelineEvent e) {
         String text = e.text() == null ? "" : e.text();
         String kind = switch (e.kind()) {
@@ -75,12 +75,13 @@ public final class TimelineText {
             case SILENCE -> "silence";
             case OTHER -> "";
         };
-        // A request or status line speaks for itself; the other kinds lead with their name
-        // unless the builder's text already does.
-        if ((e.kind() == EventKind.REQUEST || e.kind() == EventKind.RESPONSE) && !text.isEmpty()) return text;
         if (text.isEmpty()) return kind;
-        if (kind.isEmpty() || text.regionMatches(true, 0, kind, 0, kind.length())) return text;
-        return kind + ": " + text;
+        // The builder's text says what happened ("SYN: connect to ...", "RST from the server",
+        // a request or status line); a body summary ("body 157 bytes") is told whose body it is.
+        if ((e.kind() == EventKind.REQUEST_BODY || e.kind() == EventKind.RESPONSE_BODY) && text.startsWith("body")) {
+            return kind + text.substring(4);
+        }
+        return text;
     }
 
     /**

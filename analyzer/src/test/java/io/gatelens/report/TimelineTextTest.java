@@ -214,7 +214,7 @@ class TimelineTextTest {
         // Frame 10 is a bare ACK (no event); frame 20 lies inside the client lane's body summary
         // (frames 16-30) and is the upstream lane's FIN: it belongs under the upstream event.
         Lane client = clientLane("GET / HTTP/1.1",
-                ev(0, 16, 30, 30 * S + 40 * MS, SERVER_TO_CLIENT, EventKind.RESPONSE_BODY, "10000 bytes"));
+                ev(0, 16, 30, 30 * S + 40 * MS, SERVER_TO_CLIENT, EventKind.RESPONSE_BODY, "body 10000 bytes"));
         Lane upstream = upstreamLane(ev(1, 20, 30 * S + 41 * MS, CLIENT_TO_SERVER, EventKind.FIN, ""));
         Finding f = reset(EXPLANATION, 10, 20);
         String text = plain(new Timeline(List.of(client, upstream), List.of(new Timeline.Numbered(1, f)), null));
@@ -224,7 +224,7 @@ class TimelineTextTest {
         int fin = lineOfFrame(lines, 20);
         assertEquals("^ finding 1, frame 20: frame 20", marks(lines, fin), text);
         int body = lineOfFrame(lines, 16);
-        assertTrue(lines.get(body).contains("response body: 10000 bytes"), text);
+        assertTrue(lines.get(body).contains("response body 10000 bytes"), text);
         assertTrue(lines.get(body).matches(".*\\s16-30\\s.*"), "a summary shows its frame range: " + lines.get(body));
         assertEquals("", marks(lines, body), text);
     }
@@ -241,7 +241,7 @@ class TimelineTextTest {
         // A pause the builder already calls a silence is not announced twice.
         Lane quiet = new Lane(5, ep(1, 5000), ep(1, 80), Role.PROXY, List.of(
                 ev(5, 1, 0, CLIENT_TO_SERVER, EventKind.REQUEST, "GET / HTTP/1.1"),
-                ev(5, 1, 0, CLIENT_TO_SERVER, EventKind.SILENCE, "no frame for 5.000 s"),
+                ev(5, 1, 0, CLIENT_TO_SERVER, EventKind.SILENCE, "silence: no frame for 5.000 s"),
                 ev(5, 2, 5 * S, SERVER_TO_CLIENT, EventKind.RESPONSE, "HTTP/1.1 200 OK")), 0);
         String q = plain(new Timeline(List.of(quiet), List.of(), null));
         assertFalse(q.contains(" s later "), q);
@@ -445,11 +445,13 @@ class TimelineTextTest {
     }
 
     @Test
-    void labelsNameTheKindOnceAndLetStatusLinesSpeak() {
+    void labelsAreTheBuildersWordsWithTheKindWhereTheyAreMissing() {
         assertEquals("GET / HTTP/1.1", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.REQUEST, "GET / HTTP/1.1")));
         assertEquals("RST", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.RST, "")));
-        assertEquals("RST after 70 bytes", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.RST, "RST after 70 bytes")));
-        assertEquals("gap: 1448 bytes lost", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.GAP, "1448 bytes lost")));
+        assertEquals("SYN-ACK", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.SYN_ACK, "")));
+        assertEquals("RST from the server", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.RST, "RST from the server")));
+        assertEquals("response body 157 bytes", TimelineText.label(ev(0, 1, 0, SERVER_TO_CLIENT, EventKind.RESPONSE_BODY, "body 157 bytes")));
+        assertEquals("request body 3 bytes", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.REQUEST_BODY, "body 3 bytes")));
         assertEquals("TLS ClientHello", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.OTHER, "TLS ClientHello")));
         assertEquals("zero window", TimelineText.label(ev(0, 1, 0, CLIENT_TO_SERVER, EventKind.ZERO_WINDOW, "")));
     }
