@@ -106,7 +106,7 @@ abstract class CaptureCommand {
     }
 
     /** Main's, so that tests can set it; detected when this command runs on its own. */
-    private Terminal terminal() {
+    Terminal terminal() {
         return spec.root().userObject() instanceof Main m ? m.terminal() : Terminal.detect();
     }
 

@@ -10,6 +10,9 @@ import io.gatelens.proxy.AnalysisSummary;
 import io.gatelens.proxy.Role;
 import io.gatelens.proxy.RoleDecision;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -40,11 +43,46 @@ public abstract class AnalyzeReport implements FindingSink, AutoCloseable {
     @Override
     public abstract void close();
 
-    private static String clientText(ClientResponse c) {
+    static String clientText(ClientResponse c) {
         if (c == null) return null;
         String what = c.status() >= 0 ? "client got " + c.status()
                 : c.frame() >= 0 ? "client got no valid status line" : "client got no response";
         return what + " (connection " + c.connection() + (c.frame() >= 0 ? ", frame " + c.frame() : "") + ")";
+    }
+
+    /**
+     * A finding's fields as {@code analyze}'s JSON finding line has them (after "type"); the
+     * timeline's finding lines carry the same, so one reader serves both.
+     */
+    static void findingFields(JsonGenerator g, Finding f) throws IOException {
+        g.writeStringField("cause", f.cause().id());
+        g.writeStringField("severity", f.severity().id());
+        g.writeStringField("explanation", f.explanation());
+        g.writeStringField("hint", f.hint());
+        g.writeStringField("request", f.request());
+        g.writeStringField("upstream", f.upstream());
+        g.writeNumberField("connection", f.connection());
+        g.writeArrayFieldStart("frames");
+        for (long frame : f.frames()) g.writeNumber(frame);
+        g.writeEndArray();
+        g.writeStringField("time", Times.iso(f.nanos()));
+        ClientResponse c = f.client();
+        if (c != null && c.status() >= 0) g.writeNumberField("client_status", c.status());
+        else g.writeNullField("client_status");
+        if (c != null) g.writeNumberField("client_connection", c.connection());
+        else g.writeNullField("client_connection");
+        JsonRows.frame(g, "client_frame", c == null ? -1 : c.frame());
+        if (c != null) g.writeStringField("client_time", Times.iso(c.nanos()));
+        else g.writeNullField("client_time");
+        g.writeArrayFieldStart("evidence");
+        for (Evidence e : f.evidence()) {
+            g.writeStartObject();
+            g.writeNumberField("frame", e.frame());
+            g.writeStringField("time", Times.iso(e.nanos()));
+            g.writeStringField("what", e.what());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static final class Text extends AnalyzeReport {
@@ -240,34 +278,7 @@ public abstract class AnalyzeReport implements FindingSink, AutoCloseable {
         public void finding(Finding f) {
             rows.row(g -> {
                 g.writeStringField("type", "finding");
-                g.writeStringField("cause", f.cause().id());
-                g.writeStringField("severity", f.severity().id());
-                g.writeStringField("explanation", f.explanation());
-                g.writeStringField("hint", f.hint());
-                g.writeStringField("request", f.request());
-                g.writeStringField("upstream", f.upstream());
-                g.writeNumberField("connection", f.connection());
-                g.writeArrayFieldStart("frames");
-                for (long frame : f.frames()) g.writeNumber(frame);
-                g.writeEndArray();
-                g.writeStringField("time", Times.iso(f.nanos()));
-                ClientResponse c = f.client();
-                if (c != null && c.status() >= 0) g.writeNumberField("client_status", c.status());
-                else g.writeNullField("client_status");
-                if (c != null) g.writeNumberField("client_connection", c.connection());
-                else g.writeNullField("client_connection");
-                JsonRows.frame(g, "client_frame", c == null ? -1 : c.frame());
-                if (c != null) g.writeStringField("client_time", Times.iso(c.nanos()));
-                else g.writeNullField("client_time");
-                g.writeArrayFieldStart("evidence");
-                for (Evidence e : f.evidence()) {
-                    g.writeStartObject();
-                    g.writeNumberField("frame", e.frame());
-                    g.writeStringField("time", Times.iso(e.nanos()));
-                    g.writeStringField("what", e.what());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                findingFields(g, f);
             });
         }
 
