@@ -36,4 +36,9 @@ public record CorrelationLimits(long horizonNanos, int maxPending, int maxParked
     public CorrelationLimits withHorizonNanos(long nanos) {
         return new CorrelationLimits(nanos, maxPending, maxParked, maxCandidates, maxEndpoints);
     }
+
+    /** The same looking at fewer exchanges per match. */
+    public CorrelationLimits withMaxCandidates(int n) {
+        return new CorrelationLimits(horizonNanos, maxPending, maxParked, n, maxEndpoints);
+    }
 }

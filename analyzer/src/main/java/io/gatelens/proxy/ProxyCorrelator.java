@@ -448,6 +448,9 @@ public final class ProxyCorrelator implements DiagnosisSink {
         Iterator<Pending> it = same.descendingIterator();
         while (it.hasNext() && scanned++ < limits.maxCandidates()) {
             Pending a = it.next();
+            // Held in arrival order, and nothing is answered or done after it arrived: once a
+            // client exchange arrived before b began, so did every older one (see stopsScan).
+            if (stopsScan(a, b.start)) break;
             if (a == b || a.orphan() || a.mirrored || a.server == b.server || a.start < 0 || b.start < a.start) continue;
             long limit = a.answeredOrDone();
             if (b.start > limit || b.answeredOrDone() > limit) continue;
@@ -573,6 +576,19 @@ public final class ProxyCorrelator implements DiagnosisSink {
             choice.best.attempt(a);
             if (ties != null) ties.tied(choice.best.connection, choice.best.answerFrame, a.connection);
         }
+    }
+
+    /**
+     * Whether a newest-first scan for partners of something that began at {@code start} can stop
+     * at {@code p}: every exchange held arrived after its own answer, end and start, and the lists
+     * are in arrival order, so once an exchange arrived before {@code start}, it and all older
+     * ones ended before it too and cannot contain it. Findings held on their own are not trusted
+     * for this: they arrive with their evidence's time, which may lie in the past. Without the
+     * stop, a window of identical request lines ("GET /" thousands of times) was scanned to the
+     * candidate cap for every upstream exchange that arrived before its client's.
+     */
+    private static boolean stopsScan(Pending p, long start) {
+        return !p.orphan() && p.arrival < start;
     }
 
     /** The best client-facing exchange so far for one attempt. */
