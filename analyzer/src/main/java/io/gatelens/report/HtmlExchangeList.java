@@ -143,9 +143,14 @@ final class HtmlExchangeList {
         } else {
             h.raw("Showing ").raw(HtmlReport.thousands(listed())).raw(" of ").raw(HtmlReport.thousands(seen))
                     .raw(" exchanges (at most ").raw(HtmlReport.thousands(max)).raw(", --max-exchanges): ");
-            if (failed.size() == failedSeen) {
-                h.raw(failedSeen == 0 ? "none failed; " : "all " + HtmlReport.thousands(failedSeen) + " failed ones, and ")
-                        .raw("the first ").raw(HtmlReport.thousands(healthy.size())).raw(" others.");
+            if (failedSeen == 0) {
+                h.raw("the first ").raw(HtmlReport.thousands(healthy.size())).raw(", none failed.");
+            } else if (failed.size() == failedSeen) {
+                h.raw("all ").raw(HtmlReport.thousands(failedSeen)).raw(failedSeen == 1 ? " failed one" : " failed ones");
+                if (!healthy.isEmpty()) {
+                    h.raw(" and the first ").raw(HtmlReport.thousands(healthy.size())).raw(healthy.size() == 1 ? " other" : " others");
+                }
+                h.raw(".");
             } else {
                 h.raw("the first ").raw(HtmlReport.thousands(failed.size())).raw(" of ")
                         .raw(HtmlReport.thousands(failedSeen)).raw(" failed ones.");
