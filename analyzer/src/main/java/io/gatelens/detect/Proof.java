@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Collects a finding's evidence: frames not seen (-1) are left out, the rest put in capture order. */
-final class Proof {
+public final class Proof {
     private final List<Evidence> items = new ArrayList<>(4);
 
     Proof add(long frame, long nanos, String what) {
@@ -42,7 +42,7 @@ final class Proof {
      * rounded half up, trailing zeros dropped. In integers: every finding's explanation has one,
      * and String.format with a regex to trim was a visible share of a pass with many findings.
      */
-    static String duration(long nanos) {
+    public static String duration(long nanos) {
         if (nanos < 0) return "?";
         if (nanos < 10_000_000L) return decimals((nanos + 5_000) / 10_000, 2) + " ms";
         if (nanos < 1_000_000_000L) return decimals((nanos + 50_000) / 100_000, 1) + " ms";

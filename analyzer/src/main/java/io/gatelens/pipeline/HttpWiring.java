@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * Builds each connection's HTTP analysis: an {@link HttpConnection} whose upgrades to WebSocket
  * are read by a {@link WebSocketSession}, and whose exchanges come out as {@link TransactionRow}s.
  */
-final class HttpWiring {
+public final class HttpWiring {
     private final HttpLimits limits;
     private final Consumer<TransactionRow> rows;
     private final Consumer<Anomaly> connectionAnomalies;
@@ -34,7 +34,7 @@ final class HttpWiring {
     }
 
     /** A wiring whose sinks are given per connection (see {@link #listenerFor(Connection, Consumer, Consumer)}). */
-    HttpWiring(HttpLimits limits) {
+    public HttpWiring(HttpLimits limits) {
         this(limits, r -> { }, a -> { });
     }
 
@@ -43,7 +43,7 @@ final class HttpWiring {
     }
 
     /** The connection's HTTP analysis, handing its exchanges and its other anomalies to these sinks. */
-    StreamListener listenerFor(Connection c, Consumer<TransactionRow> rowSink, Consumer<Anomaly> anomalySink) {
+    public StreamListener listenerFor(Connection c, Consumer<TransactionRow> rowSink, Consumer<Anomaly> anomalySink) {
         WebSocketState ws = new WebSocketState();
         AnomalySink sink = anomalySink::accept;
         return new HttpConnection(c.id(), t -> rowSink.accept(row(c, t, ws)), sink, limits,

@@ -92,6 +92,22 @@ public final class ProxyCorrelator implements DiagnosisSink {
     private long droppedClientLeg;
     private final EnumMap<Cause, Long> causes = new EnumMap<>(Cause.class);
     private long errors, warnings, infos;
+    private TieSink ties;
+
+    /**
+     * Told each time an upstream exchange is tied to the client-facing exchange it served: the
+     * client connection and the frame of the response the client got (-1 when none), and the
+     * upstream connection. Timelines use it to put both legs side by side.
+     */
+    @FunctionalInterface
+    public interface TieSink {
+        void tied(long clientConnection, long clientFrame, long upstreamConnection);
+    }
+
+    /** Sets the one {@link TieSink}; call before the first event. */
+    public void onTie(TieSink sink) {
+        this.ties = sink;
+    }
 
     public ProxyCorrelator(Roles roles, CorrelationLimits limits, FindingSink out) {
         this.roles = roles;
@@ -555,6 +571,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
         if (choice.best != null) {
             a.client = choice.best;
             choice.best.attempt(a);
+            if (ties != null) ties.tied(choice.best.connection, choice.best.answerFrame, a.connection);
         }
     }
 

@@ -67,6 +67,11 @@ public final class Roles {
         clientLegSeen = true;
     }
 
+    /** The role of a server endpoint as the capture decided it so far (after a pass: its final one). */
+    public Role roleOf(Endpoint e) {
+        return role(of(e));
+    }
+
     ServerEndpoint of(Endpoint e) {
         ServerEndpoint s = endpoints.get(e.toString());
         return s != null ? s : add(e.toString(), e.address(), e.port());
