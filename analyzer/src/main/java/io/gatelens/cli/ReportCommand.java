@@ -87,9 +87,12 @@ final class ReportCommand extends CaptureCommand implements Callable<Integer> {
         correlator.finish();
         AnalysisSummary summary = correlator.summary();
 
-        // The swim lanes: a pass of their own over the file, drawing only the failures' connections.
+        // The swim lanes: passes of their own over the file (the builder's), recording only the
+        // failures' connections, with the diagnosis told what analyze is told.
         List<Timeline> timelines = maxTimelines > 0 && summary.findings() > 0
-                ? Timelines.forFailures(file, maxTimelines) : List.of();
+                ? Timelines.forFailures(file, maxTimelines, new Timelines.Options(diagnose.proxies, diagnose.upstreams,
+                        options, maxConnections())).value()
+                : List.of();
 
         List<String> notes = notes(result.summary(), result.flows());
         String page = report.render(new HtmlReport.Page(file.toString(), summary, timelines, maxTimelines, notes));

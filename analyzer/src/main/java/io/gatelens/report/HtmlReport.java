@@ -329,16 +329,20 @@ public final class HtmlReport implements FindingSink {
         if (tls.isEmpty()) {
             h.raw("<p class=\"muted\" id=\"failures-note\">")
                     .raw(page.maxTimelines() == 0 ? "No timelines drawn (--max-timelines 0)."
-                            : "No client-facing failure with a finding to draw.")
+                            : "Nothing to draw: timelines show each client-facing 5xx or missing response that a finding "
+                            + "explains (with only the upstream leg in the capture, each upstream error).")
                     .raw("</p></section>\n");
             return;
         }
-        h.raw("<p class=\"note\" id=\"failures-note\">").raw(thousands(tls.size()))
-                .raw(tls.size() == 1 ? " failure drawn" : " failures drawn");
+        h.raw("<p class=\"note\" id=\"failures-note\">");
         if (tls.size() >= page.maxTimelines()) {
-            h.raw(", the first ").raw(thousands(page.maxTimelines())).raw(" (--max-timelines)");
+            h.raw("The first ").raw(thousands(tls.size())).raw(" failures (--max-timelines) of ")
+                    .raw(thousands(page.summary().clientFailures())).raw(" client-facing ones");
+        } else {
+            h.raw(thousands(tls.size())).raw(tls.size() == 1 ? " failure" : " failures");
         }
-        h.raw(" of ").raw(thousands(page.summary().clientFailures())).raw(" client-facing failures. Each lane is one TCP "
+        h.raw(": each client-facing 5xx or missing response that a finding explains (with only the upstream leg in the "
+                + "capture, each upstream error), in the order of the findings. Each lane is one TCP "
                 + "connection: on its upper track what the connection's client sent (\u25b6), on the lower what its "
                 + "server sent (\u25c0); \u25cb SYN, \u25a1 FIN, \u2715 RST. Rings mark the frames a finding cites. Time runs "
                 + "left to right; long gaps are drawn shorter (log scale) and labelled with their length.</p>\n");
@@ -361,7 +365,7 @@ public final class HtmlReport implements FindingSink {
             }
             h.raw("</h3>\n");
             if (tl.note() != null) h.raw("<p class=\"note\">").text(tl.note()).raw("</p>\n");
-            HtmlSwimLanes.render(h, tl, i, n -> n >= 1 && n <= listed.size());
+            HtmlSwimLanes.render(h, tl, i);
             h.raw("<ol class=\"tl-findings\">");
             for (Timeline.Numbered n : tl.findings()) {
                 Finding f = n.finding();

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.IntPredicate;
 
 /**
  * One failure as an SVG swim-lane picture: a lane per connection (the client's connection to the
@@ -39,16 +38,15 @@ final class HtmlSwimLanes {
 
     private static final int W = 1160, PLOT_LEFT = 190, PLOT_RIGHT = W - 40;
     private static final int LANE_H = 96, LANE_GAP = 8, ANNO_ROW = 14, AXIS_H = 40;
-    private static final int LABEL_ROWS = 2, ANNO_ROWS = 5;
-    private static final double CHAR_W = 6.1;
+    private static final int LABEL_ROWS = 2, ANNO_ROWS = 5, UP = 32, DOWN = 62;
+    /** Advance of a monospace character (0.6 em) of the event labels (10.5 px) and the findings' (11 px, bold), with room. */
+    private static final double EV_CHAR_W = 6.5, CITE_CHAR_W = 6.9;
 
     private HtmlSwimLanes() {}
 
-    /**
-     * Writes timeline {@code index} (0-based; its element id is {@code tl-index}).
-     * {@code findingListed} says which finding numbers have a row in the findings list to link to.
-     */
-    static void render(Html h, Timeline tl, int index, IntPredicate findingListed) {
+    /** Writes timeline {@code index} (0-based): the SVG, notes on what it left out, the events table. */
+    static void render(Html h, Timeline timeline, int index) {
+        Timeline tl = oneLanePerConnection(timeline);
         List<Lane> lanes = tl.lanes();
         // Which events each lane draws, and which frames the findings cite.
         List<int[]> drawn = new ArrayList<>(lanes.size());
@@ -64,8 +62,28 @@ final class HtmlSwimLanes {
             if (c != null && c.frame() >= 0) times.add(c.nanos());
         }
         Scale scale = new Scale(times);
+        Map<Long, Integer> laneOf = new HashMap<>();
+        for (int l = 0; l < lanes.size(); l++) laneOf.putIfAbsent(lanes.get(l).connection(), l);
 
-        int annoRows = tl.findings().isEmpty() ? 0 : ANNO_ROWS;
+        // The findings' labels first: the band above the lanes is as tall as they need.
+        List<Cite> cites = new ArrayList<>();
+        Labels anno = new Labels(ANNO_ROWS);
+        java.util.Set<Long> clientFramesDone = new java.util.HashSet<>();
+        for (Timeline.Numbered n : tl.findings()) {
+            Finding f = n.finding();
+            for (Evidence e : f.evidence()) {
+                cites.add(cite(tl, drawn, laneOf, scale, anno, n, f.connection(), e.frame(), e.nanos(),
+                        "#" + n.number() + " " + e.what(),
+                        "#" + n.number() + " frame " + e.frame() + ": " + e.what() + " (" + f.cause().id() + ")"));
+            }
+            ClientResponse c = f.client();
+            if (c != null && c.frame() >= 0 && clientFramesDone.add(c.frame())) {
+                String what = c.status() >= 0 ? "client got " + c.status() : "client got no valid status line";
+                cites.add(cite(tl, drawn, laneOf, scale, anno, n, c.connection(), c.frame(), c.nanos(), what,
+                        "frame " + c.frame() + ": " + what));
+            }
+        }
+        int annoRows = anno.used();
         int lanesTop = 8 + annoRows * ANNO_ROW + 6;
         int height = lanesTop + lanes.size() * (LANE_H + LANE_GAP) + AXIS_H;
 
@@ -73,11 +91,8 @@ final class HtmlSwimLanes {
                 .raw("\" role=\"img\" aria-label=\"timeline of the failure's connections\">\n");
 
         // Lanes: background, title, tracks, events.
-        Map<Long, Integer> laneOf = new HashMap<>();
-        double[][] eventX = new double[lanes.size()][];
         for (int l = 0; l < lanes.size(); l++) {
             Lane lane = lanes.get(l);
-            laneOf.putIfAbsent(lane.connection(), l);
             int top = lanesTop + l * (LANE_H + LANE_GAP);
             h.raw("<g class=\"lane\" data-connection=\"").num(lane.connection()).raw("\" data-role=\"")
                     .raw(lane.role() == null ? "unknown" : lane.role().id()).raw("\">");
@@ -90,26 +105,29 @@ final class HtmlSwimLanes {
                     .raw("<title>").text(lane.client() + " \u2192 " + lane.server()).raw("</title></text>");
             h.raw("<text class=\"lane-ep\" x=\"8\" y=\"").num(top + 66).raw("\">\u2192 ").text(Html.cut(String.valueOf(lane.server()), 24))
                     .raw("</text>");
-            int up = top + 32, down = top + 62;
+            int up = top + UP, down = top + DOWN;
             h.raw("<line class=\"track\" x1=\"").num(PLOT_LEFT - 6).raw("\" y1=\"").num(up).raw("\" x2=\"").num(PLOT_RIGHT + 6)
                     .raw("\" y2=\"").num(up).raw("\"/><line class=\"track\" x1=\"").num(PLOT_LEFT - 6).raw("\" y1=\"")
                     .num(down).raw("\" x2=\"").num(PLOT_RIGHT + 6).raw("\" y2=\"").num(down).raw("\"/>\n");
-            int[] idx = drawn.get(l);
-            eventX[l] = new double[lane.events().size()];
             Labels upLabels = new Labels(LABEL_ROWS), downLabels = new Labels(LABEL_ROWS);
-            for (int i : idx) {
+            TimelineEvent head = null;
+            for (int i : drawn.get(l)) {
                 TimelineEvent e = lane.events().get(i);
                 double x = scale.x(e.nanos());
-                eventX[l][i] = x;
                 boolean toServer = e.direction() == Direction.CLIENT_TO_SERVER;
                 int y = toServer ? up : down;
                 h.raw("<g class=\"ev\" data-kind=\"").raw(e.kind().name().toLowerCase(Locale.ROOT)).raw("\" data-frame=\"")
                         .num(e.frame()).raw("\" data-dir=\"").raw(toServer ? "c2s" : "s2c").raw("\">");
-                mark(h, e, x, y, toServer);
+                // A body that starts in its head's frame would sit on the head's mark: it gets only its label.
+                boolean body = e.kind() == EventKind.REQUEST_BODY || e.kind() == EventKind.RESPONSE_BODY;
+                if (!(body && head != null && head.frame() == e.frame() && head.direction() == e.direction())) {
+                    mark(h, e, x, y, toServer);
+                }
+                if (e.kind() == EventKind.REQUEST || e.kind() == EventKind.RESPONSE) head = e;
                 h.raw("<title>").text(tooltip(e, tl.startNanos(), lane)).raw("</title>");
                 String label = label(e);
                 Labels labels = toServer ? upLabels : downLabels;
-                int row = labels.place(x - 3, label.length() * CHAR_W);
+                int row = labels.place(x - 3, label.length() * EV_CHAR_W);
                 if (row >= 0) {
                     int ly = toServer ? up - 10 - row * 11 : down + 16 + row * 11;
                     h.raw("<text class=\"ev-label\" x=\"").raw(HtmlCauseChart.f1(labels.x())).raw("\" y=\"").num(ly).raw("\">")
@@ -120,25 +138,36 @@ final class HtmlSwimLanes {
             h.raw("</g>\n");
         }
 
-        // Findings: each evidence frame (and the client response) ringed, with a line up to a
-        // numbered label in the band above the lanes.
-        Labels anno = new Labels(annoRows);
-        java.util.Set<Long> clientFramesDone = new java.util.HashSet<>();
+        // Findings: each evidence frame (and the client response) ringed, with a line up to its
+        // label in the band above the lanes.
+        int c = 0;
         for (Timeline.Numbered n : tl.findings()) {
             Finding f = n.finding();
             String colour = severityColour(f.severity());
             h.raw("<g class=\"finding-marks\" data-finding=\"").num(n.number()).raw("\" data-cause=\"")
                     .raw(f.cause().id()).raw("\">");
-            for (Evidence e : f.evidence()) {
-                annotate(h, tl, drawn, eventX, laneOf, scale, anno, lanesTop, f.connection(), e.frame(), e.nanos(),
-                        "#" + n.number() + " " + e.what(), "#" + n.number() + " frame " + e.frame() + ": " + e.what()
-                                + " (" + f.cause().id() + ")", colour);
-            }
-            ClientResponse c = f.client();
-            if (c != null && c.frame() >= 0 && clientFramesDone.add(c.frame())) {
-                String what = c.status() >= 0 ? "client got " + c.status() : "client got no valid status line";
-                annotate(h, tl, drawn, eventX, laneOf, scale, anno, lanesTop, c.connection(), c.frame(), c.nanos(),
-                        what, "frame " + c.frame() + ": " + what, colour);
+            for (; c < cites.size() && cites.get(c).finding == n; c++) {
+                Cite ct = cites.get(c);
+                int top = lanesTop - 2, bottom;
+                if (ct.lane >= 0) {
+                    int laneTop = lanesTop + ct.lane * (LANE_H + LANE_GAP);
+                    int y = ct.direction == null ? laneTop + LANE_H / 2
+                            : ct.direction == Direction.CLIENT_TO_SERVER ? laneTop + UP : laneTop + DOWN;
+                    bottom = y - 9;
+                    h.raw("<circle class=\"ring\" data-frame=\"").num(ct.frame).raw("\" cx=\"").raw(HtmlCauseChart.f1(ct.x))
+                            .raw("\" cy=\"").num(y)
+                            .raw("\" r=\"9\" stroke=\"").raw(colour).raw("\"/>");
+                } else {
+                    bottom = lanesTop + 4;
+                }
+                h.raw("<line class=\"cite\" x1=\"").raw(HtmlCauseChart.f1(ct.x)).raw("\" y1=\"").num(top).raw("\" x2=\"")
+                        .raw(HtmlCauseChart.f1(ct.x)).raw("\" y2=\"").num(bottom).raw("\" stroke=\"").raw(colour).raw("\"/>");
+                if (ct.row >= 0) {
+                    h.raw("<text class=\"cite-label\" x=\"").raw(HtmlCauseChart.f1(ct.labelX)).raw("\" y=\"")
+                            .num(8 + (ct.row + 1) * ANNO_ROW - 3).raw("\" fill=\"").raw(colour).raw("\">").text(ct.label)
+                            .raw("<title>").text(ct.tip).raw("</title></text>");
+                }
+                h.raw("\n");
             }
             h.raw("</g>\n");
         }
@@ -189,9 +218,20 @@ final class HtmlSwimLanes {
         events(h, tl, drawn);
     }
 
-    private static void annotate(Html h, Timeline tl, List<int[]> drawn, double[][] eventX, Map<Long, Integer> laneOf,
-                                 Scale scale, Labels anno, int lanesTop, long connection, long frame, long nanos,
-                                 String label, String tip, String colour) {
+    /** A connection is drawn once, even if a timeline lists it twice (as client and as cited). */
+    static Timeline oneLanePerConnection(Timeline tl) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        List<Lane> lanes = new ArrayList<>(tl.lanes().size());
+        for (Lane l : tl.lanes()) if (seen.add(l.connection())) lanes.add(l);
+        return lanes.size() == tl.lanes().size() ? tl : new Timeline(lanes, tl.findings(), tl.note());
+    }
+
+    /** One cited frame: where it is drawn (lane, x, track) and where its label goes. */
+    private record Cite(Timeline.Numbered finding, long frame, int lane, Direction direction, double x, String label,
+                        String tip, int row, double labelX) {}
+
+    private static Cite cite(Timeline tl, List<int[]> drawn, Map<Long, Integer> laneOf, Scale scale, Labels anno,
+                             Timeline.Numbered finding, long connection, long frame, long nanos, String label, String tip) {
         // The lane and event that hold the frame: the cited connection's first, then any lane.
         int lane = -1, event = -1;
         Integer preferred = laneOf.get(connection);
@@ -207,32 +247,17 @@ final class HtmlSwimLanes {
             }
         }
         if (lane < 0 && preferred != null) lane = preferred;
-        double x = event >= 0 ? eventX[lane][event] : scale.x(nanos);
-        int top = lanesTop - 2;
-        int bottom;
-        if (lane >= 0) {
-            int laneTop = lanesTop + lane * (LANE_H + LANE_GAP);
-            boolean toServer = event >= 0 && tl.lanes().get(lane).events().get(event).direction() == Direction.CLIENT_TO_SERVER;
-            int y = event < 0 ? laneTop + LANE_H / 2 : toServer ? laneTop + 32 : laneTop + 62;
-            bottom = y - 9;
-            h.raw("<circle class=\"ring\" cx=\"").raw(HtmlCauseChart.f1(x)).raw("\" cy=\"").num(y).raw("\" r=\"9\" stroke=\"")
-                    .raw(colour).raw("\"/>");
-        } else {
-            bottom = lanesTop + 4;
-        }
-        h.raw("<line class=\"cite\" x1=\"").raw(HtmlCauseChart.f1(x)).raw("\" y1=\"").num(top).raw("\" x2=\"")
-                .raw(HtmlCauseChart.f1(x)).raw("\" y2=\"").num(bottom).raw("\" stroke=\"").raw(colour).raw("\"/>");
+        TimelineEvent e = event >= 0 ? tl.lanes().get(lane).events().get(event) : null;
+        double x = scale.x(e != null ? e.nanos() : nanos);
         String shown = Html.cut(label, 34);
-        int row = anno.place(x - 3, shown.length() * CHAR_W);
+        int row = anno.place(x - 3, shown.length() * CITE_CHAR_W);
         if (row < 0) {
-            shown = label.substring(0, Math.max(1, label.indexOf(' ') < 0 ? label.length() : label.indexOf(' ')));
-            row = anno.place(x - 3, shown.length() * CHAR_W);
+            // No room for the words: the finding's number alone.
+            int space = label.indexOf(' ');
+            shown = space < 0 ? label : label.substring(0, space);
+            row = anno.place(x - 3, shown.length() * CITE_CHAR_W);
         }
-        if (row >= 0) {
-            h.raw("<text class=\"cite-label\" x=\"").raw(HtmlCauseChart.f1(anno.x())).raw("\" y=\"").num(8 + (row + 1) * ANNO_ROW - 3)
-                    .raw("\" fill=\"").raw(colour).raw("\">").text(shown).raw("<title>").text(tip).raw("</title></text>");
-        }
-        h.raw("\n");
+        return new Cite(finding, frame, lane, e == null ? null : e.direction(), x, shown, tip, row, anno.x());
     }
 
     /** The index of a drawn event of {@code lane} whose frames include {@code frame}, or -1. */
@@ -426,6 +451,13 @@ final class HtmlSwimLanes {
         /** Where the last placed label starts. */
         double x() {
             return placedX;
+        }
+
+        /** Rows that hold a label. */
+        int used() {
+            int n = 0;
+            for (int r = 0; r < end.length; r++) if (end[r] > -1e9) n = r + 1;
+            return n;
         }
 
         private double placedX;

@@ -55,7 +55,7 @@ class ReportBrowserTest {
 
     private static Path report(String name, String... args) {
         Path out = dir.resolve(name + ".html");
-        List<String> cmd = new ArrayList<>(List.of("report", "--max-timelines", "0", "-o", out.toString())); // TEMP-NO-TIMELINES
+        List<String> cmd = new ArrayList<>(List.of("report", "-o", out.toString()));
         cmd.addAll(List.of(args));
         CliTest.Run r = run(cmd.toArray(String[]::new));
         assertTrue(r.code() == ExitCodes.OK || r.code() == ExitCodes.PROBLEMS_FOUND, r.out() + r.err());
@@ -156,6 +156,43 @@ class ReportBrowserTest {
     }
 
     @Test
+    void eachFailureIsASwimLaneOfBothLegsWithItsFindingsOnTheFrames() throws Exception {
+        // Two requests, each answered 502/503 by the upstream itself and passed on by nginx.
+        String capture = capture("upstream-error-status");
+        Document d = open(report("lanes", capture), null);
+        List<JsonNode> findings = analyzeRows(capture, "finding");
+        Elements svgs = d.select("article.timeline svg.swimlane");
+        assertEquals(2, svgs.size());
+        assertEquals(2, findings.size());
+        for (int i = 0; i < 2; i++) {
+            Element svg = svgs.get(i);
+            Elements lanes = svg.select("g.lane");
+            assertEquals(List.of("proxy", "upstream"), lanes.eachAttr("data-role"));
+            assertFalse(lanes.get(0).select("g.ev[data-kind=request]").isEmpty());
+            assertFalse(lanes.get(1).select("g.ev[data-kind=response]").isEmpty());
+            // The finding analyze lists as number i+1, ringed on each frame it cites.
+            JsonNode f = findings.get(i);
+            Element marks = svg.selectFirst("g.finding-marks[data-finding=" + (i + 1) + "]");
+            assertNotNull(marks);
+            assertEquals(f.get("cause").asText(), marks.attr("data-cause"));
+            for (JsonNode frame : f.get("frames")) {
+                assertNotNull(marks.selectFirst("circle.ring[data-frame=" + frame.asText() + "]"), frame.asText());
+            }
+            assertNotNull(marks.selectFirst("circle.ring[data-frame=" + f.get("client_frame").asText() + "]"), "the client's 5xx");
+            // And the events table beneath, the cited rows marked.
+            Element article = svg.parent();
+            assertEquals(lanes.select("g.ev").size(), article.select("table.events-table tbody tr").size());
+            Elements cited = article.select("table.events-table tbody tr.cited");
+            for (JsonNode frame : f.get("frames")) {
+                // (A head and its body share the frame they start in: both rows cite it.)
+                assertTrue(cited.stream().anyMatch(r -> r.select("td").get(4).text().split("\u2013")[0].equals(frame.asText())),
+                        frame.asText());
+            }
+        }
+        assertTrue(d.selectFirst("#failures-note").text().startsWith("2 failures:"), d.selectFirst("#failures-note").text());
+    }
+
+    @Test
     void theListSaysWhenItIsCappedAndTheFilterFollowsTheAddress() throws Exception {
         String capture = capture("healthy-keepalive");
         Path page = report("capped", "--max-exchanges", "3", capture);
@@ -203,7 +240,11 @@ class ReportBrowserTest {
         assertNotNull(csp);
         assertTrue(csp.attr("content").startsWith("default-src 'none'; script-src 'sha256-"), csp.attr("content"));
 
-        // The payloads are on the page, as text.
+        // The payloads are on the page, as text: in the list, and in the failure's swim lanes.
+        Element lanes = d.selectFirst("svg.swimlane");
+        assertNotNull(lanes, "the 502 is drawn");
+        assertEquals(2, lanes.select("g.lane").size());
+        assertTrue(lanes.text().contains("document.title="), lanes.text());
         String text = d.body().text();
         assertTrue(text.contains("GET " + HostileCapture.TARGET), "the request, as text");
         Element row = d.selectFirst("#exchanges tbody tr[data-leg=client]");

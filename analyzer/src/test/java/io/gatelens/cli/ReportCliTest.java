@@ -1,5 +1,9 @@
 package io.gatelens.cli;
 
+import io.gatelens.finding.Evidence;
+import io.gatelens.timeline.Lane;
+import io.gatelens.timeline.Timeline;
+import io.gatelens.timeline.Timelines;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -10,8 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 import java.util.stream.Stream;
 
 import static io.gatelens.cli.CliTest.run;
@@ -116,6 +123,106 @@ class ReportCliTest {
         d = parse(out);
         assertEquals(0, d.select("#exchanges tbody tr").size());
         assertEquals("4", d.selectFirst("#h-exchanges").text(), "counted all the same");
+    }
+
+    @Test
+    void everyRecordedFailureIsDrawnAsTheTimelineBuilderMadeIt() throws Exception {
+        List<Path> scenarios;
+        try (Stream<Path> s = Files.list(CliTest.CAPTURES)) {
+            scenarios = s.sorted().toList();
+        }
+        int drawn = 0;
+        for (Path scenario : scenarios) {
+            Path capture;
+            try (Stream<Path> s = Files.list(scenario)) {
+                capture = s.filter(p -> p.getFileName().toString().startsWith("capture.")).findFirst().orElse(null);
+            }
+            if (capture == null) continue;
+            String name = scenario.getFileName().toString();
+            List<Timeline> expected = Timelines.forFailures(capture, io.gatelens.report.HtmlReport.DEFAULT_MAX_TIMELINES);
+            Path out = dir.resolve(name + ".html");
+            CliTest.Run r = run("report", "-o", out.toString(), capture.toString());
+            assertTrue(r.code() <= ExitCodes.PROBLEMS_FOUND, name + ": " + r.err());
+            String html = Files.readString(out);
+            Document d = Jsoup.parse(html);
+            Elements svgs = d.select("svg.swimlane");
+            assertEquals(expected.size(), svgs.size(), name);
+            List<String> raw = svgMarkup(html);
+            for (int i = 0; i < expected.size(); i++) {
+                Timeline tl = distinctLanes(expected.get(i));
+                Element svg = svgs.get(i);
+                // Well-formed as XML, whatever the capture held.
+                DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+                f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+                f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(raw.get(i).getBytes(StandardCharsets.UTF_8)));
+
+                Elements lanes = svg.select("g.lane");
+                assertEquals(tl.lanes().size(), lanes.size(), name);
+                for (int l = 0; l < lanes.size(); l++) {
+                    Lane lane = tl.lanes().get(l);
+                    assertEquals(String.valueOf(lane.connection()), lanes.get(l).attr("data-connection"), name);
+                    assertEquals(lane.role() == null ? "unknown" : lane.role().id(), lanes.get(l).attr("data-role"), name);
+                    assertEquals(lane.events().size(), lanes.get(l).select("g.ev").size(), name);
+                }
+                // Both legs where the capture has them: the client's connection on top.
+                if (tl.lanes().size() > 1) {
+                    assertEquals("proxy", lanes.get(0).attr("data-role"), name);
+                    for (int l = 1; l < lanes.size(); l++) assertEquals("upstream", lanes.get(l).attr("data-role"), name);
+                }
+                // Each finding's evidence frames ringed, where a drawn event holds them.
+                assertEquals(tl.findings().size(), svg.select("g.finding-marks").size(), name);
+                for (Timeline.Numbered n : tl.findings()) {
+                    Element marks = svg.selectFirst("g.finding-marks[data-finding=" + n.number() + "]");
+                    assertNotNull(marks, name);
+                    for (Evidence e : n.finding().evidence()) {
+                        if (!held(tl, e.frame())) continue;
+                        assertNotNull(marks.selectFirst("circle.ring[data-frame=" + e.frame() + "]"),
+                                name + ": frame " + e.frame() + " of finding " + n.number());
+                    }
+                }
+                drawn++;
+            }
+        }
+        assertTrue(drawn >= 20, "the recorded 5xx scenarios are drawn: " + drawn);
+    }
+
+    /** A connection is one lane, even when the builder lists it twice (client-leg-only's unexplained 502 did). */
+    private static Timeline distinctLanes(Timeline tl) {
+        List<Lane> lanes = new ArrayList<>();
+        for (Lane l : tl.lanes()) {
+            if (lanes.stream().noneMatch(k -> k.connection() == l.connection())) lanes.add(l);
+        }
+        return new Timeline(lanes, tl.findings(), tl.note());
+    }
+
+    private static boolean held(Timeline tl, long frame) {
+        for (Lane l : tl.lanes()) {
+            for (var e : l.events()) if (e.frame() <= frame && frame <= e.lastFrame()) return true;
+        }
+        return false;
+    }
+
+    /** Each swim-lane SVG as written, for an XML parser. */
+    private static List<String> svgMarkup(String html) {
+        List<String> out = new ArrayList<>();
+        for (int at = html.indexOf("<svg class=\"swimlane\""); at >= 0; at = html.indexOf("<svg class=\"swimlane\"", at + 1)) {
+            out.add(html.substring(at, html.indexOf("</svg>", at) + "</svg>".length()));
+        }
+        return out;
+    }
+
+    @Test
+    void maxTimelinesDrawsTheFirstAndSaysSo() throws IOException {
+        Path out = dir.resolve("r.html");
+        run("report", "--max-timelines", "1", "-o", out.toString(), capture("upstream-error-status"));
+        Document d = parse(out);
+        assertEquals(1, d.select("svg.swimlane").size());
+        assertTrue(d.selectFirst("#failures-note").text().startsWith("The first 1 failures (--max-timelines) of 2 client-facing ones"),
+                d.selectFirst("#failures-note").text());
+        run("report", "--max-timelines", "0", "-o", out.toString(), capture("upstream-error-status"));
+        d = parse(out);
+        assertEquals(0, d.select("svg.swimlane").size());
+        assertEquals("No timelines drawn (--max-timelines 0).", d.selectFirst("#failures-note").text());
     }
 
     @Test

@@ -82,7 +82,7 @@ class HtmlReportTest {
     @Test
     void theSwimLanesDrawBothLegsEveryEventAndTheFindingsFrames() throws Exception {
         Html h = new Html(1 << 16);
-        HtmlSwimLanes.render(h, HandBuilt.timeline(), 0, n -> true);
+        HtmlSwimLanes.render(h, HandBuilt.timeline(), 0);
         String markup = h.toString();
         Document svg = svg(markup);
         Element root = svg.getDocumentElement();
@@ -140,6 +140,15 @@ class HtmlReportTest {
     }
 
     @Test
+    void aConnectionListedTwiceIsDrawnOnce() throws Exception {
+        Timeline tl = HandBuilt.timeline();
+        Timeline twice = new Timeline(List.of(tl.lanes().get(0), tl.lanes().get(1), tl.lanes().get(0)), tl.findings(), null);
+        Html h = new Html(1 << 16);
+        HtmlSwimLanes.render(h, twice, 0);
+        assertEquals(2, byClass(svg(h.toString()).getDocumentElement(), "g", "lane").size());
+    }
+
+    @Test
     void aLongLaneDrawsTheEventsNearestTheCitedFrames() {
         List<TimelineEvent> events = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
@@ -157,7 +166,7 @@ class HtmlReportTest {
         assertEquals(700 + 149, drawn[drawn.length - 1]);
 
         Html h = new Html(1 << 16);
-        HtmlSwimLanes.render(h, tl, 3, n -> false);
+        HtmlSwimLanes.render(h, tl, 3);
         assertTrue(h.toString().contains("300 of 2,500 events drawn"), h.toString().substring(0, 200));
 
         Timeline uncited = new Timeline(List.of(lane), List.of(), null);
