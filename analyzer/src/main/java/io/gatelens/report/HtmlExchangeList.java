@@ -172,14 +172,20 @@ final class HtmlExchangeList {
                 + "<span id=\"match-count\" class=\"muted\"><span id=\"shown\">").num(items.size())
                 .raw("</span> of ").num(items.size()).raw(" rows</span></div>\n");
 
-        // Fixed layout: the browser sizes columns from these, not by measuring thousands of rows.
-        h.raw("<table id=\"exchanges\" class=\"list\"><colgroup><col class=\"c-conn\"><col class=\"c-time\">"
-                + "<col class=\"c-leg\"><col class=\"c-ep\"><col class=\"c-host\"><col class=\"c-req\">"
-                + "<col class=\"c-status\"><col class=\"c-ms\"><col class=\"c-ms\"><col class=\"c-end\">"
-                + "<col class=\"c-more\"></colgroup><thead><tr><th>conn</th><th>time</th><th>leg</th><th>client \u2192 server</th>"
-                + "<th>Host</th><th>request</th><th>status</th><th>ttfb ms</th><th>total ms</th><th>end</th><th></th></tr></thead>"
-                + "<tbody>\n");
+        // Blocks of BLOCK rows, each a table the browser lays out only when it scrolls near
+        // (content-visibility): laying out thousands of rows below the fold was most of the
+        // page's load time. Fixed layout with one set of column widths keeps the blocks' columns
+        // (and the header's, a table of its own that sticks to the top) aligned.
+        h.raw("<div id=\"exchanges\" class=\"xlist\"><table class=\"list xt xhead\">").raw(COLUMNS)
+                .raw("<thead><tr><th>conn</th><th>time</th><th>leg</th><th>client \u2192 server</th><th>Host</th>"
+                        + "<th>request</th><th>status</th><th>ttfb ms</th><th>total ms</th><th>end</th><th></th></tr>"
+                        + "</thead></table>\n");
+        int row = 0;
         for (Item it : items) {
+            if (row++ % BLOCK == 0) {
+                if (row > 1) h.raw("</tbody></table></div>\n");
+                h.raw("<div class=\"block\"><table class=\"list xt\">").raw(COLUMNS).raw("<tbody>\n");
+            }
             Role role = roles.get(it.server);
             String leg = role == Role.PROXY ? "client" : "upstream";
             h.raw("<tr data-status=\"").raw(it.status >= 0 ? Integer.toString(it.status) : "none").raw("\" data-leg=\"")
@@ -194,7 +200,7 @@ final class HtmlExchangeList {
             if (it.status >= 0) h.num(it.status);
             else h.raw("<span class=\"muted\">none</span>");
             h.raw("</td><td class=\"num\">").raw(StreamsReport.millis(it.ttfbNanos)).raw("</td><td class=\"num\">")
-                    .raw(StreamsReport.millis(it.totalNanos)).raw("</td><td>").text(it.end).raw("</td><td>");
+                    .raw(StreamsReport.millis(it.totalNanos)).raw("</td><td class=\"end\">").text(it.end).raw("</td><td>");
             Integer tl = timelineOf.get(it.connection);
             if (tl != null) h.raw("<a href=\"#tl-").num(tl).raw("\">timeline</a> ");
             if (it.requestHeaders != null) {
@@ -205,8 +211,16 @@ final class HtmlExchangeList {
             }
             h.raw("</td></tr>\n");
         }
-        h.raw("</tbody></table>\n");
+        if (row > 0) h.raw("</tbody></table></div>\n");
+        h.raw("</div>\n");
     }
+
+    /** Rows per block of the list (see render). */
+    static final int BLOCK = 250;
+
+    private static final String COLUMNS = "<colgroup><col class=\"c-conn\"><col class=\"c-time\"><col class=\"c-leg\">"
+            + "<col class=\"c-ep\"><col class=\"c-host\"><col class=\"c-req\"><col class=\"c-status\"><col class=\"c-ms\">"
+            + "<col class=\"c-ms\"><col class=\"c-end\"><col class=\"c-more\"></colgroup>";
 
     private static void heads(Html h, String title, List<String[]> headers) {
         h.raw("<div class=\"head\"><b>").text(title).raw("</b>");

@@ -519,12 +519,14 @@ public final class HtmlReport implements FindingSink {
             table.list th,table.list td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}
             table.list th{background:var(--band);font-weight:600;position:sticky;top:0}
             td.num{text-align:right;white-space:nowrap}
-            #exchanges{table-layout:fixed}
+            table.xt{table-layout:fixed;margin:0}
+            table.xhead{position:sticky;top:0;z-index:1}
+            .xlist .block{content-visibility:auto;contain-intrinsic-size:auto 7500px}
             #exchanges td{overflow:hidden;text-overflow:ellipsis}
             #exchanges td.wrap{max-width:none}
-            .c-conn{width:4em}.c-time{width:8.5em}.c-leg{width:5.5em}.c-ep{width:12em}.c-host{width:9em}
-            .c-status{width:4em}.c-ms{width:5em}.c-end{width:8em}.c-more{width:5.5em}
-            #exchanges td.ep{word-break:break-all}
+            .c-conn{width:4em}.c-time{width:9.5em}.c-leg{width:6.5em}.c-ep{width:12em}.c-host{width:9em}
+            .c-status{width:4em}.c-ms{width:5em}.c-end{width:9.5em}.c-more{width:5.5em}
+            #exchanges td.ep,#exchanges td.end{overflow-wrap:anywhere}
             td.wrap{word-break:break-all;max-width:420px}
             td.prose{max-width:520px;font-size:13px}
             tr.failed td.status{color:var(--err);font-weight:600}
@@ -559,7 +561,7 @@ public final class HtmlReport implements FindingSink {
             .gap{font-size:10.5px;fill:var(--muted)}
             .axis-break{stroke:#57606a;stroke-width:1.2;fill:none}
             .ev:hover .ev-label{font-weight:700}
-            article.timeline{margin:10px 0 24px}
+            article.timeline{margin:10px 0 24px;content-visibility:auto;contain-intrinsic-size:auto 700px}
             .tl-n{color:var(--muted)}
             .tl-findings{padding-left:20px;font-size:13px}
             .tl-findings>li{margin:6px 0}
@@ -583,9 +585,10 @@ public final class HtmlReport implements FindingSink {
     static final String SCRIPT = """
             (function () {
               'use strict';
-              var table = document.getElementById('exchanges');
-              if (!table) return;
-              var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+              var list = document.getElementById('exchanges');
+              if (!list) return;
+              var rows = Array.prototype.slice.call(list.querySelectorAll('tbody tr'));
+              var blocks = Array.prototype.slice.call(list.querySelectorAll('.block'));
               var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
               var q = document.getElementById('q');
               var status = document.getElementById('status');
@@ -620,6 +623,10 @@ public final class HtmlReport implements FindingSink {
                   if (ok) n++;
                 }
                 shown.textContent = String(n);
+                // A block with no row left would still take its estimated height until scrolled to.
+                for (var b = 0; b < blocks.length; b++) {
+                  blocks[b].hidden = blocks[b].querySelector('tr:not([hidden])') === null;
+                }
               }
               function remember() {
                 var p = new URLSearchParams();

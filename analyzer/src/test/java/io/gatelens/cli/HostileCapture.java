@@ -43,6 +43,31 @@ final class HostileCapture {
         return file;
     }
 
+    /**
+     * Not hostile, only long: one keep-alive connection to nginx with {@code healthy} GETs
+     * answered 200, then one answered 502 by nginx itself.
+     */
+    static Path keepAlive(Path file, int healthy) throws IOException {
+        HostileCapture c = new HostileCapture();
+        try (OutputStream os = Files.newOutputStream(file);
+             PcapWriter w = new PcapWriter(os, LinkType.ETHERNET.code(), 262144, true)) {
+            c.w = w;
+            Conn conn = c.new Conn(0, "10.0.0.1", 40000, "10.0.0.2", 80);
+            double t = 1;
+            for (int i = 0; i <= healthy; i++) {
+                conn.send(t, true, "GET /item/" + i + " HTTP/1.1\r\nHost: shop\r\n\r\n");
+                String body = i < healthy ? "ok" : "bad gateway";
+                conn.send(t + 0.5, false, "HTTP/1.1 " + (i < healthy ? "200 OK" : "502 Bad Gateway\r\nServer: nginx")
+                        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+                t += 1;
+            }
+            conn.seg(t, true, FIN | ACK, new byte[0]);
+            conn.seg(t + 0.1, false, FIN | ACK, new byte[0]);
+            conn.seg(t + 0.2, true, ACK, new byte[0]);
+        }
+        return file;
+    }
+
     private final class Conn {
         final String client, server;
         final int cport, sport;

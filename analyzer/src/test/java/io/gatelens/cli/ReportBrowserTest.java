@@ -223,6 +223,29 @@ class ReportBrowserTest {
     }
 
     @Test
+    void theListComesInBlocksAndAFilterHidesTheBlocksItEmpties() throws Exception {
+        Path capture = HostileCapture.keepAlive(dir.resolve("long.pcap"), 600);
+        Path page = report("long", capture.toString());
+        Document all = open(page, null);
+        Elements blocks = all.select("#exchanges .block");
+        assertEquals(3, blocks.size(), "601 rows in blocks of 250");
+        assertEquals(List.of(250, 250, 101), blocks.stream().map(b -> b.select("tbody tr").size()).toList());
+        assertTrue(all.select("#exchanges .block[hidden]").isEmpty());
+        assertEquals("601", all.selectFirst("#shown").text());
+
+        Document failed = open(page, "status=5xx");
+        assertEquals(List.of(true, true, false), failed.select("#exchanges .block").stream().map(b -> b.hasAttr("hidden")).toList());
+        Elements shown = failed.select("#exchanges tbody tr:not([hidden])");
+        assertEquals(1, shown.size());
+        assertTrue(shown.get(0).text().contains("GET /item/600"), shown.get(0).text());
+
+        Document text = open(page, "q=/item/3");
+        // /item/3, /item/30..39, /item/300..399: 111 rows, in the first two blocks.
+        assertEquals("111", text.selectFirst("#shown").text());
+        assertEquals(List.of(false, false, true), text.select("#exchanges .block").stream().map(b -> b.hasAttr("hidden")).toList());
+    }
+
+    @Test
     void capturedScriptRunsNothingAndCredentialsAreRedacted() throws Exception {
         Path capture = HostileCapture.write(dir.resolve("hostile.pcap"));
         Path page = report("hostile", capture.toString());

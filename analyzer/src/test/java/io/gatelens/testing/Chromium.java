@@ -53,7 +53,9 @@ public final class Chromium {
     /** A PNG of the page's first {@code width} x {@code height} CSS pixels. */
     public void screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
         Files.deleteIfExists(png);
+        // The time budget lets parts the page renders lazily (content-visibility) be drawn first.
         run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
+                "--virtual-time-budget=5000", "--run-all-compositor-stages-before-draw",
                 "--hide-scrollbars", page.toAbsolutePath().toUri().toString()));
         if (!Files.exists(png)) fail("chromium wrote no screenshot " + png);
     }
