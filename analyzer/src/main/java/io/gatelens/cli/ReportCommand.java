@@ -74,6 +74,9 @@ final class ReportCommand extends CaptureCommand implements Callable<Integer> {
         if (Files.isDirectory(output)) {
             throw new CommandLine.ParameterException(cl, "-o " + output + " is a directory; name the file to write");
         }
+        if (Files.exists(output) && Files.exists(file) && Files.isSameFile(output, file)) {
+            throw new CommandLine.ParameterException(cl, "-o " + output + " is the capture itself; name another file");
+        }
         DetectOptions options = diagnose.detectOptions(cl);
         CorrelationLimits limits = CorrelationLimits.DEFAULT;
         HtmlReport report = new HtmlReport(showSecrets, maxExchanges);

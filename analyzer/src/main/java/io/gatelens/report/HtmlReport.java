@@ -336,8 +336,10 @@ public final class HtmlReport implements FindingSink {
         }
         h.raw("<p class=\"note\" id=\"failures-note\">");
         if (tls.size() >= page.maxTimelines()) {
-            h.raw("The first ").raw(thousands(tls.size())).raw(" failures (--max-timelines) of ")
-                    .raw(thousands(page.summary().clientFailures())).raw(" client-facing ones");
+            h.raw("The first ").raw(thousands(tls.size())).raw(" failures (--max-timelines)");
+            if (page.summary().clientFailures() > 0) {
+                h.raw(" of ").raw(thousands(page.summary().clientFailures())).raw(" client-facing ones");
+            }
         } else {
             h.raw(thousands(tls.size())).raw(tls.size() == 1 ? " failure" : " failures");
         }
@@ -400,7 +402,8 @@ public final class HtmlReport implements FindingSink {
         if (listed.size() == findings) h.raw("All ").raw(thousands(findings)).raw(findings == 1 ? " finding" : " findings");
         else h.raw("The first ").raw(thousands(listed.size())).raw(" of ").raw(thousands(findings)).raw(" findings");
         h.raw(", numbered as <code>gatelens analyze</code> lists them.</p>\n");
-        h.raw("<table id=\"findings-table\" class=\"list\"><thead><tr><th>#</th><th>severity</th><th>cause</th>"
+        // Laid out when scrolled near, as the exchange list: hundreds of rows below the fold.
+        h.raw("<div class=\"lazy\"><table id=\"findings-table\" class=\"list\"><thead><tr><th>#</th><th>severity</th><th>cause</th>"
                 + "<th>request</th><th>client got</th><th>upstream</th><th>connection</th><th>frames</th><th>time</th>"
                 + "</tr></thead><tbody>\n");
         int n = 0;
@@ -427,7 +430,7 @@ public final class HtmlReport implements FindingSink {
             for (int i = 0; i < frames.length; i++) h.raw(i == 0 ? "" : ", ").num(frames[i]);
             h.raw("</td><td class=\"num\">").raw(Times.iso(f.nanos())).raw("</td></tr>\n");
         }
-        h.raw("</tbody></table></section>\n");
+        h.raw("</tbody></table></div></section>\n");
     }
 
     /** Writes {@code page} to {@code out} through a temporary file beside it, renamed at the end. */
@@ -522,6 +525,7 @@ public final class HtmlReport implements FindingSink {
             table.xt{table-layout:fixed;margin:0}
             table.xhead{position:sticky;top:0;z-index:1}
             .xlist .block{content-visibility:auto;contain-intrinsic-size:auto 7500px}
+            .lazy{content-visibility:auto;contain-intrinsic-size:auto 3000px}
             #exchanges td{overflow:hidden;text-overflow:ellipsis}
             #exchanges td.wrap{max-width:none}
             .c-conn{width:4em}.c-time{width:9.5em}.c-leg{width:6.5em}.c-ep{width:12em}.c-host{width:9em}
@@ -532,7 +536,7 @@ public final class HtmlReport implements FindingSink {
             tr.failed td.status{color:var(--err);font-weight:600}
             .sev{font-size:12px;padding:0 5px;border-radius:3px;color:#fff;background:#4b5563}
             .sev-error{background:var(--err)}.sev-warning{background:var(--warn)}
-            svg.swatch{width:10px;height:10px;vertical-align:baseline}
+            svg.swatch{width:10px;height:10px;vertical-align:baseline;margin-right:4px}
             .legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;padding:0;margin:4px 0}
             svg.chart,svg.swimlane{width:100%;height:auto;display:block;font-family:ui-monospace,"DejaVu Sans Mono",monospace}
             svg.swimlane{border:1px solid var(--line);border-radius:4px;background:var(--bg)}

@@ -71,6 +71,13 @@ class ReportCliTest {
         assertEquals(ExitCodes.USAGE_OR_UNREADABLE, isDir.code());
         assertTrue(isDir.err().contains("is a directory"), isDir.err());
 
+        Path copy = Files.copy(Path.of(c), dir.resolve("c.pcap"));
+        CliTest.Run itself = run("report", "-o", copy.toString(), copy.toString());
+        assertEquals(ExitCodes.USAGE_OR_UNREADABLE, itself.code());
+        assertTrue(itself.err().contains("is the capture itself"), itself.err());
+        assertArrayEquals(Files.readAllBytes(Path.of(c)), Files.readAllBytes(copy), "the capture untouched");
+        Files.delete(copy);
+
         for (String[] opt : List.of(new String[] {"--max-exchanges", "-1"}, new String[] {"--max-timelines", "-1"})) {
             CliTest.Run r = run("report", opt[0], opt[1], "-o", dir.resolve("r.html").toString(), c);
             assertEquals(ExitCodes.USAGE_OR_UNREADABLE, r.code(), opt[0]);
