@@ -23,9 +23,10 @@ import java.util.function.Supplier;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Reads the packets between a reverse proxy and its upstreams and says what happened.",
-        subcommands = {AnalyzeCommand.class, TimelineCommand.class, AnnotateCommand.class, LiveCaptureCommand.class,
-                InterfacesCommand.class, InfoCommand.class, ConversationsCommand.class, StreamsCommand.class,
-                TransactionsCommand.class, CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, ReportCommand.class, TimelineCommand.class, AnnotateCommand.class,
+                LiveCaptureCommand.class, InterfacesCommand.class, InfoCommand.class, ConversationsCommand.class,
+                StreamsCommand.class, TransactionsCommand.class, CompletionCommand.class, ManCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:read to the end, nothing wrong found",
