@@ -150,7 +150,8 @@ public final class Timelines {
                 groups.put(key, group);
             }
             group.findings.add(new Timeline.Numbered(number[0], f));
-            group.connections.add(f.connection());
+            // An unexplained failure is on the client's own connection: it is the first lane already.
+            if (f.connection() != group.client) group.connections.add(f.connection());
         }, null);
         if (groups.isEmpty()) return new Built<>(List.of(), null);
         // 2. The upstream attempts tied to each of those client responses, failed or not.
@@ -159,7 +160,9 @@ public final class Timelines {
         Roles[] roles = new Roles[1];
         diagnoseWithTies(file, options, f -> { }, (clientConnection, clientFrame, upstreamConnection) -> {
             Group group = byResponse.get(clientConnection + "/" + clientFrame);
-            if (group != null && group.connections.size() <= MAX_LANES) group.connections.add(upstreamConnection);
+            if (group != null && group.connections.size() <= MAX_LANES && upstreamConnection != group.client) {
+                group.connections.add(upstreamConnection);
+            }
         }, roles);
         // 3. The events of every connection shown, then each timeline cut to the time of its failure.
         List<Long> all = new ArrayList<>();

@@ -123,6 +123,10 @@ class TimelinesTest {
             }
         }
         assertEquals(1, Timelines.forFailures(capture("upstream-error-status"), 1).size(), "at most max");
+        // Only the client leg: the unexplained 502's picture is that one connection, once.
+        List<Timeline> alone = Timelines.forFailures(capture("client-leg-only"), 50);
+        assertEquals(1, alone.size());
+        assertEquals(1, alone.get(0).lanes().size(), alone.get(0).lanes().toString());
     }
 
     @Test
