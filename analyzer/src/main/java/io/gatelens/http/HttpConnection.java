@@ -55,6 +55,8 @@ public final class HttpConnection implements StreamListener {
     /** Final responses still owed to exchanges handed on early (see OPEN_MAX). */
     private long owedToForgotten;
     private boolean clientFin;
+    /** Whose FIN came first on this connection, or null before any. */
+    private Direction firstFin;
     private boolean serverFin;
     private Direction resetBy;
     private boolean serverFinBeforeReset;
@@ -95,6 +97,7 @@ public final class HttpConnection implements StreamListener {
 
     @Override
     public void fin(Direction dir, long frame, long nanos) {
+        if (firstFin == null) firstFin = dir;
         if (dir == Direction.CLIENT_TO_SERVER) {
             clientFin = true;
         } else {
@@ -416,6 +419,7 @@ public final class HttpConnection implements StreamListener {
                     responseEnd == null ? -1 : responseEnd.lastFrame(), responseEnd == null ? -1 : responseEnd.lastNanos(),
                     requestEnd == null ? null : requestEnd.how(), responseEnd == null ? null : responseEnd.how(),
                     end, end == TransactionEnd.CONNECTION_RESET ? resetBy : null,
+                    end == TransactionEnd.CLOSED_EARLY ? firstFin : null,
                     tunnelC2S, tunnelS2C, anomalies);
         }
     }

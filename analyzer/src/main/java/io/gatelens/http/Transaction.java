@@ -17,6 +17,8 @@ import java.util.List;
  * @param requestEnd     how the request message ended, or null when its end was not seen
  * @param responseEnd    how the response message ended, or null
  * @param resetBy        for {@link TransactionEnd#CONNECTION_RESET}: the side that sent the reset
+ * @param closedFirstBy  for {@link TransactionEnd#CLOSED_EARLY}: the side whose FIN came first (a
+ *                       client that gave up waiting, or a server that closed without answering)
  * @param tunnelBytesClientToServer bytes after a 101 or CONNECT 2xx, client to server
  * @param anomalies      anomalies whose bytes fell inside this exchange
  */
@@ -25,7 +27,7 @@ public record Transaction(long connection, int index, RequestHead request, Respo
                           long requestFirstFrame, long requestFirstNanos, long requestLastFrame, long requestLastNanos,
                           long responseFirstFrame, long responseFirstNanos, long responseLastFrame, long responseLastNanos,
                           MessageEnd.How requestEnd, MessageEnd.How responseEnd,
-                          TransactionEnd end, Direction resetBy,
+                          TransactionEnd end, Direction resetBy, Direction closedFirstBy,
                           long tunnelBytesClientToServer, long tunnelBytesServerToClient,
                           List<Anomaly> anomalies) {
     public Transaction {

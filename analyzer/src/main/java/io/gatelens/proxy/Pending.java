@@ -32,6 +32,8 @@ final class Pending {
     /** Null for an orphan finding. */
     final TransactionEnd end;
     final boolean resetByServer;
+    /** The exchange ended early with the client's FIN first (see {@link #failed}). */
+    final boolean clientClosedFirst;
 
     /** Findings about this exchange (an orphan: exactly its own). */
     List<Finding> findings;
@@ -51,7 +53,7 @@ final class Pending {
 
     Pending(long arrival, long connection, ServerEndpoint server, Endpoint clientEndpoint, String line, String host,
             long start, long startFrame, long answer, long answerFrame, long done, long doneFrame,
-            int status, TransactionEnd end, boolean resetByServer) {
+            int status, TransactionEnd end, boolean resetByServer, boolean clientClosedFirst) {
         this.arrival = arrival;
         this.connection = connection;
         this.server = server;
@@ -67,6 +69,7 @@ final class Pending {
         this.status = status;
         this.end = end;
         this.resetByServer = resetByServer;
+        this.clientClosedFirst = clientClosedFirst;
     }
 
     boolean orphan() { return end == null; }
@@ -84,7 +87,9 @@ final class Pending {
         if (status >= 500 && status <= 599) return true;
         return switch (end) {
             case BODY_TRUNCATED, BODY_MALFORMED -> true;
-            case CLOSED_EARLY -> status < 0;
+            // The client's FIN first with not a byte back: it gave up waiting (nginx logs 499); the
+            // proxy did not fail it. Bytes that were no status line are still a failure.
+            case CLOSED_EARLY -> status < 0 && !(clientClosedFirst && answer < 0);
             case CONNECTION_RESET -> resetByServer;
             default -> false;
         };

@@ -209,7 +209,8 @@ public final class ProxyCorrelator implements DiagnosisSink {
         Pending p = new Pending(arrival, c.id(), server, c.client(), line,
                 request == null ? null : canonicalHost(request.headers().get("Host")),
                 request == null ? -1 : t.requestFirstNanos(), request == null ? -1 : t.requestFirstFrame(),
-                answer, answerFrame, done, doneFrame, t.status(), t.end(), t.resetBy() == Direction.SERVER_TO_CLIENT);
+                answer, answerFrame, done, doneFrame, t.status(), t.end(), t.resetBy() == Direction.SERVER_TO_CLIENT,
+                t.closedFirstBy() == Direction.CLIENT_TO_SERVER);
 
         server.exchanges++;
         server.status(t.status());
@@ -261,7 +262,7 @@ public final class ProxyCorrelator implements DiagnosisSink {
         long startFrame = f.evidence().get(0).frame();
         long lastFrame = f.evidence().get(f.evidence().size() - 1).frame();
         Pending p = new Pending(f.nanos(), f.connection(), server, null, line, null, start, startFrame,
-                -1, -1, f.nanos(), lastFrame, -1, null, false);
+                -1, -1, f.nanos(), lastFrame, -1, null, false, false);
         p.add(f);
         if (line == null) linelessOrphans++;
         hold(p);

@@ -71,10 +71,17 @@ final class HtmlExchangeList {
         if (status >= 500 && status <= 599) return true;
         return switch (t.end()) {
             case BODY_TRUNCATED, BODY_MALFORMED -> true;
-            case CLOSED_EARLY -> status < 0;
+            case CLOSED_EARLY -> status < 0 && !(t.closedFirstBy() == Direction.CLIENT_TO_SERVER && noAnswer(t));
             case CONNECTION_RESET -> t.resetBy() == Direction.SERVER_TO_CLIENT;
             default -> false;
         };
+    }
+
+    /** Not a byte from the server: no response head, and no bytes that should have been one. */
+    private static boolean noAnswer(Transaction t) {
+        if (t.responseFirstNanos() >= 0) return false;
+        for (io.gatelens.anomaly.Anomaly a : t.anomalies()) if (a.direction() == Direction.SERVER_TO_CLIENT) return false;
+        return true;
     }
 
     private Item item(TransactionRow row, long seq, boolean bad) {
@@ -94,6 +101,9 @@ final class HtmlExchangeList {
         String end = t.end() == null ? "" : t.end().id();
         if (t.end() == TransactionEnd.CONNECTION_RESET && t.resetBy() != null) {
             end += t.resetBy() == Direction.SERVER_TO_CLIENT ? " by server" : " by client";
+        }
+        if (t.end() == TransactionEnd.CLOSED_EARLY && t.closedFirstBy() == Direction.CLIENT_TO_SERVER) {
+            end += ", the client closed first";
         }
         return new Item(seq, row.connection().id(), row.connection().client().toString(),
                 row.connection().server().toString(), req == null ? null : Html.cut(req.method(), 40),

@@ -71,6 +71,42 @@ class CorrelationTest {
     }
 
     @Test
+    void aClientThatGivesUpBeforeAnyAnswerIsNotAFailureButAProxyThatClosesFirstIs(@TempDir Path dir)
+            throws IOException {
+        // A load generator stopping: the client closes with its request in flight and nginx (499)
+        // closes the upstream connection too. Then a second client whose connection the proxy
+        // closes without a byte: that one the proxy failed.
+        Path file = dir.resolve("gave-up.pcap");
+        try (Wire w = new Wire(file)) {
+            Wire.Conn client = w.open(0, "10.0.0.1", 50000, PROXY, 80);             // connection 0
+            client.client(1, get("/slow", "shop.example"));
+            Wire.Conn up = w.open(1.5, PROXY, 40002, U1, 8080);                     // connection 1
+            up.client(1.6, upstreamGet("/slow"));
+            client.clientFin(50);
+            up.clientFin(50.2);
+            client.serverFin(50.3);
+            up.serverFin(50.4);
+            Wire.Conn other = w.open(60, "10.0.0.2", 50001, PROXY, 80);             // connection 2
+            other.client(61, get("/other", "shop.example"));
+            Wire.Conn up2 = w.open(61.5, PROXY, 40003, U1, 8080);                   // connection 3
+            up2.client(61.6, upstreamGet("/other"));
+            up2.serverFin(70);
+            up2.clientFin(70.1);
+            other.serverFin(70.2);
+            other.clientFin(70.3);
+        }
+        Fixtures.Run r = run(file);
+        assertEquals(1, r.summary().clientFailures(), "only the connection the proxy closed: " + r.findings());
+        // What the upstream leg shows is still reported, but the client was not failed by the proxy:
+        // no error tied to it, and nothing unexplained.
+        assertTrue(r.findings().stream().noneMatch(f -> f.client() != null && f.client().connection() == 0
+                        && (f.severity() == Severity.ERROR || f.cause() == Cause.UNEXPLAINED)),
+                "the client that gave up: " + r.findings());
+        assertTrue(r.findings().stream().anyMatch(f -> f.client() != null && f.client().connection() == 2),
+                r.findings().toString());
+    }
+
+    @Test
     void aConnectFailureReportedOnlyAfterTheClientsAnswerIsStillTiedToIt(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("late-finding.pcap");
         long answer;
