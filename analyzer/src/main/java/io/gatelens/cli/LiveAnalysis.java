@@ -15,11 +15,13 @@ import io.gatelens.report.Times;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The diagnosis of a capture still going on ({@code capture --analyze}, {@code analyze --follow}):
- * the file analysis's pass on one thread, findings printed as they are judged, the correlation's
+ * the file analysis's pass (the diagnosis on a second thread, as for a file), findings printed as
+ * they are judged, the correlation's
  * clock moved on while the link is quiet, and a status line now and then.
  */
 final class LiveAnalysis {
@@ -42,7 +44,9 @@ final class LiveAnalysis {
     private final long statusNanos;
     private final Supplier<String> counts;
     private long nextStatus;
-    private FlowTable flows;
+    /** Set on the pass's thread, read for the status line on the diagnosis's. */
+    private volatile FlowTable flows;
+    private volatile Consumer<Runnable> onDiagnosisThread;
     private long lastFrameNanos = Long.MIN_VALUE;
     private long anchorFrameNanos = Long.MIN_VALUE;
     private long anchorMonotonic;
@@ -69,8 +73,8 @@ final class LiveAnalysis {
 
     /** Reads {@code source} to its end; findings go out as they are judged. */
     Passes.Result run(PacketSource source, int maxConnections, DetectOptions detect) throws IOException {
-        return Passes.diagnose(source, maxConnections, HttpLimits.DEFAULT, detect, correlator, f -> flows = f,
-                t -> lastFrameNanos = t);
+        return Passes.diagnoseOnSecondThread(source, maxConnections, HttpLimits.DEFAULT, detect, correlator,
+                f -> flows = f, t -> lastFrameNanos = t, run -> onDiagnosisThread = run);
     }
 
     /**
@@ -87,13 +91,18 @@ final class LiveAnalysis {
             long age = System.currentTimeMillis() * 1_000_000L - lastFrameNanos;
             anchorMonotonic = monotonicNanos - (age > 0 && age < 1_000_000_000L ? age : 0);
         }
-        if (anchorFrameNanos != Long.MIN_VALUE) {
-            correlator.tick(anchorFrameNanos + (monotonicNanos - anchorMonotonic) - CLOCK_LAG_NANOS);
-        }
-        if (statusNanos > 0 && monotonicNanos - nextStatus >= 0) {
-            nextStatus = monotonicNanos + statusNanos;
-            status();
-        }
+        Consumer<Runnable> there = onDiagnosisThread;
+        if (there == null) return; // still waiting for the file's header: nothing to judge
+        long capture = anchorFrameNanos == Long.MIN_VALUE ? Long.MIN_VALUE
+                : anchorFrameNanos + (monotonicNanos - anchorMonotonic) - CLOCK_LAG_NANOS;
+        boolean statusDue = statusNanos > 0 && monotonicNanos - nextStatus >= 0;
+        if (statusDue) nextStatus = monotonicNanos + statusNanos;
+        // The correlation lives on the diagnosis's thread: the tick runs there, after the events
+        // of every frame read so far.
+        there.accept(() -> {
+            if (capture != Long.MIN_VALUE) correlator.tick(capture);
+            if (statusDue) status();
+        });
     }
 
     private void status() {

@@ -32,7 +32,7 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     /** Data bytes per batch. */
     static final int ARENA = 1 << 20;
 
-    private enum Kind { DATA, GAP, FIN, RESET, CLOSED, SEGMENT, ANOMALY }
+    private enum Kind { DATA, GAP, FIN, RESET, CLOSED, SEGMENT, ANOMALY, RUN }
 
     private static final class Event {
         Kind kind;
@@ -181,6 +181,22 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
         return e;
     }
 
+    /**
+     * Runs {@code r} on the listener thread after every event handed on so far, and hands the
+     * batch over now instead of when it is full (pass thread): a live capture's ticks, which must
+     * see the diagnosis as the frames before them left it, and must not wait for a full batch on
+     * a quiet link.
+     */
+    void run(Runnable r) {
+        if (filling.size == BATCH) handOff();
+        Event e = filling.events[filling.size++];
+        e.kind = Kind.RUN;
+        e.to = null;
+        e.object = r;
+        e.clock = passClock;
+        handOff();
+    }
+
     private void handOff() {
         filling = pipe.swap(filling);
         filling.size = 0;
@@ -188,6 +204,10 @@ final class ListenerThread implements Function<Connection, StreamListener>, Long
     }
 
     private void dispatch(Event e) {
+        if (e.kind == Kind.RUN) {
+            ((Runnable) e.object).run();
+            return;
+        }
         Relay r = e.to;
         if (r.target == null) {
             r.shadow = r.connection.shadow();

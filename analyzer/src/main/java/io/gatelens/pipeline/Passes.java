@@ -174,6 +174,36 @@ public final class Passes {
         return result;
     }
 
+    /**
+     * The same as {@link #diagnose(PacketSource, int, HttpLimits, DetectOptions, DiagnosisSink,
+     * Consumer, LongConsumer)} with the diagnosis (HTTP, detectors, {@code sink}) on a second
+     * thread, as a file's: {@code onDiagnosisThread} is given a way to run code there, after the
+     * events of the frames read so far (a live capture's ticks and status line). On a machine
+     * whose cores are busy (the proxy under load) two threads also get the pass a fairer share.
+     */
+    public static Result diagnoseOnSecondThread(PacketSource source, int maxConnections, HttpLimits limits,
+                                                DetectOptions options, DiagnosisSink sink, Consumer<FlowTable> opened,
+                                                LongConsumer frameTimes,
+                                                Consumer<Consumer<Runnable>> onDiagnosisThread) throws IOException {
+        Diagnosis diagnosis = new Diagnosis(options, sink);
+        HttpWiring http = new HttpWiring(limits);
+        Result result;
+        try (ListenerThread parse = new ListenerThread(c -> {
+            ConnectionRecorder recorder = diagnosis.open(c);
+            recorder.attach(http.listenerFor(c, recorder::exchange, recorder::connectionAnomaly));
+            return recorder;
+        }, diagnosis::clock)) {
+            onDiagnosisThread.accept(parse::run);
+            result = streams(pass -> pass.run(source), maxConnections, TcpLimits.DEFAULT, parse, c -> { }, null,
+                    frameTimes == null ? parse : t -> {
+                        parse.accept(t);
+                        frameTimes.accept(t);
+                    }, opened);
+        }
+        diagnosis.finish();
+        return result;
+    }
+
     /** TCP statistics per connection, handed on as each connection ends. */
     public static Result tcpStats(Path file, int maxConnections, Consumer<StreamSummary> rows) throws IOException {
         return tcpStats(file, maxConnections, rows, null);
