@@ -87,6 +87,19 @@ final class AnalyzeCommand extends CaptureCommand implements Callable<Integer> {
         }
         int code = finish(result.summary(), result.flows());
         PrintWriter err = err();
+        correlationNotes(err, file.toString(), summary);
+        err.flush();
+        // Damage outranks findings: a finding from a cut file may be an artefact of the cut.
+        if (code == ExitCodes.OK && correlator.errors() > 0) code = ExitCodes.PROBLEMS_FOUND;
+        return code;
+    }
+
+    /**
+     * What limited the correlation, on stderr: a --proxy or --upstream that matched nothing, and
+     * exchanges judged before the horizon because the window was full. Every command that runs
+     * {@code analyze}'s diagnosis on a file says these.
+     */
+    static void correlationNotes(PrintWriter err, String file, AnalysisSummary summary) {
         for (String g : summary.unmatchedGiven()) {
             err.println("gatelens: " + file + ": " + g + " matched no server endpoint in the capture");
         }
@@ -96,10 +109,6 @@ final class AnalyzeCommand extends CaptureCommand implements Callable<Integer> {
                     + w.decidedEarly() + " were judged before " + w.horizonNanos() / 1_000_000_000L
                     + " s had passed, so a late partner of one may be unmatched");
         }
-        err.flush();
-        // Damage outranks findings: a finding from a cut file may be an artefact of the cut.
-        if (code == ExitCodes.OK && correlator.errors() > 0) code = ExitCodes.PROBLEMS_FOUND;
-        return code;
     }
 
     /** --follow: the live form of the diagnosis over a file still being written. */

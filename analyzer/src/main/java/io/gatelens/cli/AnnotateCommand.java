@@ -107,15 +107,7 @@ final class AnnotateCommand extends CaptureCommand implements Callable<Integer> 
 
         int code = finish(result.summary(), result.flows());
         PrintWriter err = err();
-        for (String g : summary.unmatchedGiven()) {
-            err.println("gatelens: " + file + ": " + g + " matched no server endpoint in the capture");
-        }
-        AnalysisSummary.Window w = summary.window();
-        if (w.decidedEarly() > 0) {
-            err.println("gatelens: " + file + ": more than " + w.maxPending() + " exchanges waited for correlation at once; "
-                    + w.decidedEarly() + " were judged before " + w.horizonNanos() / 1_000_000_000L
-                    + " s had passed, so a late partner of one may be unmatched");
-        }
+        AnalyzeCommand.correlationNotes(err, file.toString(), summary);
         if (comments.firstUnmarked() > 0) {
             err.println("gatelens: " + output + ": findings from number " + comments.firstUnmarked()
                     + " on are not marked: more than " + comments.maxComments() + " frame comments");

@@ -140,12 +140,20 @@ public final class CapturePass {
         return flows;
     }
 
-    /** Counts the bytes read from the file; called once per buffer fill, not per frame. */
-    private static final class CountingStream extends FilterInputStream {
+    /**
+     * Counts the bytes read from the file, for a progress line; called once per buffer fill, not
+     * per frame. Marks pass through (a mapped file marks by itself); a reset takes the count back.
+     */
+    public static final class CountingStream extends FilterInputStream {
         long count;
 
-        CountingStream(InputStream in) {
+        public CountingStream(InputStream in) {
             super(in);
+        }
+
+        /** Bytes read so far. */
+        public long count() {
+            return count;
         }
 
         @Override
@@ -171,7 +179,6 @@ public final class CapturePass {
 
         private long markCount;
 
-        // Marking passes through (a mapped file marks by itself); a reset takes the count back.
         @Override
         public boolean markSupported() {
             return in.markSupported();

@@ -9,9 +9,7 @@ import io.gatelens.capture.file.PcapngReader;
 import io.gatelens.capture.file.PcapngWriter;
 import io.gatelens.pipeline.CapturePass;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -62,7 +60,7 @@ public final class PcapngAnnotator {
     public static Result copy(Path file, OutputStream out, String sectionComment, String application,
                               FrameComments.Cursor comments, CapturePass.Progress progress) throws IOException {
         long size = Files.size(file);
-        Counting counted = new Counting(CaptureFiles.input(file));
+        CapturePass.CountingStream counted = new CapturePass.CountingStream(CaptureFiles.input(file));
         PacketSource opened;
         try {
             opened = CaptureFiles.open(counted, file.toString());
@@ -73,8 +71,8 @@ public final class PcapngAnnotator {
         try (PacketSource source = opened) {
             PcapngWriter writer = new PcapngWriter(out, ByteOrder.LITTLE_ENDIAN, sectionComment, application);
             Result r = copy(source, writer, comments, progress == null ? null
-                    : frames -> progress.progress(counted.count, size, frames),
-                    () -> Files.size(file) < size ? counted.count : -1);
+                    : frames -> progress.progress(counted.count(), size, frames),
+                    () -> Files.size(file) < size ? counted.count() : -1);
             writer.flush();
             return r;
         }
@@ -149,55 +147,5 @@ public final class PcapngAnnotator {
 
     private static void declare(PcapngWriter writer, CaptureInterface i) throws IOException {
         writer.addInterface(i.linkTypeCode(), i.snaplen(), i.name(), i.description(), i.filter());
-    }
-
-    /** Counts the bytes read, for the progress line. */
-    private static final class Counting extends FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) count++;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) count += n;
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = in.skip(n);
-            if (s > 0) count += s;
-            return s;
-        }
-
-        private long markCount;
-
-        // Marking passes through (a mapped file marks by itself); a reset takes the count back.
-        @Override
-        public boolean markSupported() {
-            return in.markSupported();
-        }
-
-        @Override
-        public synchronized void mark(int readLimit) {
-            in.mark(readLimit);
-            markCount = count;
-        }
-
-        @Override
-        public synchronized void reset() throws IOException {
-            in.reset();
-            count = markCount;
-        }
     }
 }
