@@ -250,8 +250,7 @@ final class LiveCaptureCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            // The disk filled or the file went away: stop capturing, keep what was written.
-            capture.stop();
+            // The disk filled or the file went away: the capture stops below; what was written stays.
             err.println("gatelens: " + (write == null ? "" : write + ": ") + message(e) + "; capture stopped");
             code = ExitCodes.INPUT_DAMAGED;
         } finally {
